@@ -1,0 +1,53 @@
+#pragma once
+// The ostc command table. Each cmd_<name>.cpp defines one subcommand and registers it with a
+// static CommandRegistration, so main() stays argument dispatch only.
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ostc {
+
+// Exit codes shared by every subcommand.
+enum Exit { Ok = 0, Failure = 1, Usage = 2, BadInput = 3, Cancelled = 130 };
+
+// Minimal --flag value / --flag=value / --switch parser; positional arguments in order.
+class Args {
+public:
+    Args(std::vector<std::string> argv, std::vector<std::string> switches);
+    bool has(const std::string &flag) const;
+    std::optional<std::string> value(const std::string &flag) const;
+    std::string value(const std::string &flag, const std::string &fallback) const;
+    // Numbers: nullopt when absent; sets error() when present but not a number.
+    std::optional<double> number(const std::string &flag);
+    std::optional<long long> integer(const std::string &flag);
+    const std::vector<std::string> &positional() const { return m_positional; }
+    // Flags given that are not in `known` (typos get a clear error instead of being ignored).
+    std::vector<std::string> unknownFlags(const std::vector<std::string> &known) const;
+    const std::string &error() const { return m_error; }
+
+private:
+    std::map<std::string, std::string> m_values;
+    std::vector<std::string> m_positional;
+    std::string m_error;
+};
+
+struct Command {
+    std::string name;
+    std::string summary; // one line for `ostc --help`
+    std::string usage;   // full usage text for `ostc NAME --help`
+    std::function<int(Args &)> run;
+    std::vector<std::string> switches; // flags that take no value
+};
+
+std::map<std::string, Command> &commandTable();
+
+struct CommandRegistration {
+    explicit CommandRegistration(Command c) { commandTable()[c.name] = std::move(c); }
+};
+
+// Prints "ostc NAME: message" to stderr and returns code.
+int fail(const std::string &command, const std::string &message, int code = Failure);
+
+} // namespace ostc

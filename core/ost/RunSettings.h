@@ -1,0 +1,46 @@
+#pragma once
+// Everything that defines a scoring run. Stored as JSON with the run, so a resume uses the same.
+#include "core/common/Result.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ost {
+
+enum class ScoringMode { Exact, Fast };
+
+struct RunSettings {
+    std::string proxy = "builtin-tiny"; // or a Hugging Face folder
+    std::string device = "cpu";
+    std::string precision = "fp32";
+    ScoringMode mode = ScoringMode::Exact;
+    double learningRate = 1e-3;          // η of the simulated step
+    std::string stepRule = "sgd";        // "sgd": θ − η·g; "adam": first AdamW step, θ − η·g/(|g|+ε)
+    std::string parameterScope = "all";  // "all", "language", "last:K"
+
+    std::string referencePath;           // anchor set V; empty: hold out referenceHoldout of the pool
+    double referenceHoldout = 0.02;      // stratified hold-out share when no reference file
+    int64_t referenceMax = 0;            // > 0: use at most this many reference samples
+
+    double warmupFraction = 0.05;        // share of the pool the proxy trains on before scoring
+    double warmupLearningRate = 1e-3;
+    int64_t warmupEpochs = 1;
+
+    int64_t batchSize = 8;
+    int64_t maxTokens = 1024;
+    int64_t maxPixels = 0;
+    uint64_t seed = 0;
+    std::vector<std::string> baselines = {"loss", "ifd", "length", "random"};
+    double harmfulThreshold = 0.0;       // utility below this flags a sample harmful
+    int64_t limit = 0;                   // > 0: score only the first N samples
+    int64_t shardIndex = 0;              // --shard I/N
+    int64_t shardCount = 1;
+
+    std::string toJson() const;
+    static Result<RunSettings> fromJson(const std::string &json);
+};
+
+std::string modeName(ScoringMode m); // "exact" / "fast"
+
+} // namespace ost
