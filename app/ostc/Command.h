@@ -47,6 +47,13 @@ struct CommandRegistration {
     explicit CommandRegistration(Command c) { commandTable()[c.name] = std::move(c); }
 };
 
+// `ostc bench NAME`: each benchmark registers itself like a command (cmd_bench_<name>.cpp).
+std::map<std::string, Command> &benchTable();
+
+struct BenchRegistration {
+    explicit BenchRegistration(Command c) { benchTable()[c.name] = std::move(c); }
+};
+
 // Prints "ostc NAME: message" to stderr and returns code.
 int fail(const std::string &command, const std::string &message, int code = Failure);
 
