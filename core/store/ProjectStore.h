@@ -37,7 +37,8 @@ struct ScoreRow {
 };
 
 enum class Decision { Auto = 0, Keep = 1, Drop = 2 };
-std::string decisionName(Decision d);
+std::string decisionName(Decision d);                            // "auto", "keep", "drop"
+std::optional<Decision> decisionFromName(const std::string &name); // inverse; nullopt when unknown
 
 struct DecisionEvent {
     int64_t seq = 0;            // position in the append-only log
@@ -79,6 +80,9 @@ public:
     std::map<std::string, double> scoreMap(int64_t runId, const std::string &method) const; // id -> value
     std::vector<std::string> scoredIds(int64_t runId, const std::string &method) const;
     int64_t scoreCount(int64_t runId, const std::string &method) const;
+    std::vector<std::string> methods(int64_t runId) const; // methods with at least one score, sorted
+    // id -> content hash the score was computed on; compare with the dataset to find edited samples.
+    std::map<std::string, std::string> scoredHashes(int64_t runId, const std::string &method) const;
 
     // Blobs (warm-up checkpoints, cached reference gradients), keyed by name.
     Status putBlob(const std::string &key, const std::string &bytes);
@@ -102,6 +106,11 @@ public:
     Status removeTag(const std::string &sampleId, const std::string &tag);
     std::vector<std::string> tags(const std::string &sampleId) const;
     std::map<std::string, std::vector<std::string>> allTags() const;
+    std::map<std::string, std::string> allNotes() const; // only non-empty notes
+
+    // PRAGMA integrity_check: success when SQLite finds nothing wrong, else its first findings.
+    Status checkIntegrity();
+    static constexpr int schemaVersion = 1;
 
 private:
     ProjectStore();
