@@ -24,7 +24,8 @@ enum class DatasetFormat {
 };
 
 std::string formatName(DatasetFormat f);       // "messages-jsonl", "llava-json", ...
-DatasetFormat formatFromName(const std::string &name);
+DatasetFormat formatFromName(const std::string &name); // also "messages", "sharegpt", "llava", "qwenvl"
+bool isJsonArrayFormat(DatasetFormat f);         // a top-level array rather than one record per line
 
 struct ValidationIssue {
     enum class Severity { Warning, Error };
@@ -60,10 +61,15 @@ public:
     virtual std::string rawRecord(int64_t index) const = 0;   // original bytes
     virtual Result<Sample> sample(int64_t index) const = 0;   // parsed on demand; thread-safe
     virtual const std::vector<ValidationIssue> &indexIssues() const = 0; // found while indexing
+    // 1-based line where record `index` starts (0 when unknown); cheaper than sample().line.
+    virtual int64_t line(int64_t index) const { (void)index; return 0; }
 };
 
 // Full validation of every record: placeholders vs images, roles, empty answer, UTF-8, image files.
 // Slow for big files (decodes images); reports progress and stops when cancelled.
+// The result starts with dataset.indexIssues() (malformed lines, duplicate ids), then per-record
+// problems in file order; records that sample() cannot interpret are reported, never skipped.
+// Each distinct image file is checked once, on all cores.
 std::vector<ValidationIssue> validateDataset(const Dataset &dataset, const DatasetOptions &options = {},
                                              const ProgressCallback &progress = {},
                                              const CancelToken *cancel = nullptr);
