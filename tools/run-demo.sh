@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make demo`: generates the bundled synthetic set (if absent), scores it with the built-in tiny proxy,
+# then opens it in the desktop app when a display is available; otherwise prints the ranking and
+# writes an export of the better half. Finally reports how many of the known-toxic samples ended up in
+# the bottom half of the ranking (ground truth from labels.csv, read here only: the scorer never does).
+#
+# usage: tools/run-demo.sh [BUILD_DIR]     (default: build)
+# env:   OST_DEMO_COUNT (pool size, default 400), OST_DEMO_SEED (default 1), OST_DEMO_NO_GUI=1
+set -euo pipefail
+
+BUILD_DIR=${1:-build}
+OSTC="$BUILD_DIR/bin/ostc"
+CURATOR="$BUILD_DIR/bin/ost-curator"
+DEMO="$BUILD_DIR/demo"
+POOL="$DEMO/pool.jsonl"
+REFERENCE="$DEMO/reference.jsonl"
+LABELS="$DEMO/labels.csv"
+EXPORT="$DEMO/export/kept.jsonl"
+
+say() { printf '\n== %s\n' "$*"; }
+die() { printf 'run-demo: %s\n' "$*" >&2; exit 1; }
+
+[[ -x "$OSTC" ]] || die "$OSTC not found or not executable: build first (make build, or cmake --build $BUILD_DIR --target ostc)"
+
+if [[ -f "$POOL" && -f "$REFERENCE" && -f "$LABELS" ]]; then
+    say "demo set already at $DEMO (delete the folder to regenerate)"
+else
+    say "generating the demo set into $DEMO"
+    "$OSTC" demo-data "$DEMO" --count "${OST_DEMO_COUNT:-400}" --seed "${OST_DEMO_SEED:-1}" \
+        || die "ostc demo-data failed (see the message above)"
+fi
+
+if ! "$OSTC" score --help >/dev/null 2>&1; then
+    die "this build's ostc has no working 'score' command ($OSTC score --help failed); the demo set is ready at $DEMO"
+fi
+say "scoring $POOL against $REFERENCE with the built-in tiny proxy (CPU)"
+start=$(date +%s)
+"$OSTC" score "$POOL" --reference "$REFERENCE" --proxy builtin-tiny || die "ostc score failed (see the message above)"
+echo "scoring took $(( $(date +%s) - start )) s"
+
+# Every scored sample, best first: "RANK ID UTILITY DECISION" per line ('#' lines are headers).
+ranking=$("$OSTC" rank "$POOL" --all) || die "ostc rank failed: is the project $POOL.ostproj scored?"
+
+say "how the known-toxic samples rank (labels.csv is read here only, never by the scorer)"
+awk -F, 'NR == FNR { if (FNR > 1) { toxic[$1] = $2; kind[$1] = $3 } next }
+         /^#/ { next }
+         { n++; id[n] = $2 }
+         END {
+             half = int(n / 2)
+             for (i = 1; i <= n; i++) {
+                 if (toxic[id[i]] != 1) continue
+                 total++; per[kind[id[i]]]++
+                 if (i > n - half) { bottom++; perBottom[kind[id[i]]]++ }
+             }
+             if (n == 0) { print "no scored samples"; exit 1 }
+             printf "%d samples ranked; %d known-toxic\n", n, total
+             if (total > 0)
+                 printf "%d of %d toxic samples (%.0f%%) are in the bottom half (chance: about %.0f%%)\n",
+                        bottom, total, 100 * bottom / total, 100 * half / n
+             for (k in per)
+                 printf "  %-13s %3d of %3d in the bottom half\n", k, perBottom[k], per[k]
+         }' FS=, "$LABELS" FS=' ' <(printf '%s\n' "$ranking") || die "could not compare the ranking with $LABELS"
+
+if [[ -z "${OST_DEMO_NO_GUI:-}" && ( -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ) && -x "$CURATOR" ]]; then
+    say "opening the app: $CURATOR $POOL"
+    exec "$CURATOR" "$POOL"
+fi
+
+say "ranking (no display or no app: printing instead)"
+"$OSTC" rank "$POOL" --top 10 --bottom 10 || die "ostc rank failed"
+
+say "exporting the better half to $EXPORT"
+mkdir -p "$(dirname "$EXPORT")"
+export_help=$("$OSTC" export --help 2>&1) || die "this build's ostc has no working 'export' command"
+if grep -q -- '--output' <<<"$export_help"; then out_flag=--output; else out_flag=--out; fi
+"$OSTC" export "$POOL" --top-percent 50 "$out_flag" "$EXPORT" || die "ostc export failed (see the message above)"
+echo "kept $(wc -l < "$EXPORT") samples in $EXPORT"
