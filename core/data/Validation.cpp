@@ -48,7 +48,16 @@ void checkStructure(const Sample &s, std::vector<ValidationIssue> &out)
     for (const Turn &t : s.turns) {
         hasUser = hasUser || t.role == "user";
         hasAssistant = hasAssistant || t.role == "assistant";
-        placeholders += detail::countImagePlaceholders(t.content);
+        // Images belong to the prompt side. A "<image>" inside an answer is text the writer produced
+        // (it happens in real model-written data); trainers that count every placeholder would choke
+        // on it, so it is a warning of its own instead of breaking the image count.
+        const int here = detail::countImagePlaceholders(t.content);
+        if (t.role == "assistant" && here > 0)
+            out.push_back(makeIssue(s, Severity::Warning,
+                                    "assistant turn contains " + std::to_string(here) +
+                                        " literal <image> placeholder(s); trainers may read them as image slots"));
+        else
+            placeholders += here;
         if (t.role != "user" && t.role != "assistant" && t.role != "system")
             out.push_back(makeIssue(s, Severity::Warning, "unknown role '" + t.role + "'"));
     }
