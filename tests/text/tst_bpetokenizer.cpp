@@ -4,6 +4,8 @@
 #include "core/text/BpeTokenizer.h"
 #include "core/text/Tokenizer.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QtTest>
 
 #include <fstream>
@@ -15,6 +17,8 @@ namespace {
 const std::string kSharedTokenizer = std::string(OST_SHARED_DIR) + "/tokenizers/qwen2/tokenizer.json";
 const std::string kOracleDir = std::string(OST_SHARED_DIR) + "/oracles/qwen2-vocab";
 const std::string kTinyTokenizer = std::string(OST_FIXTURE_DIR) + "/text/tiny_tokenizer.json";
+const std::string kTinyTokenizerStringMerges = std::string(OST_FIXTURE_DIR) + "/text/tiny_tokenizer_strmerges.json";
+const std::string kRandomCases = std::string(OST_FIXTURE_DIR) + "/text/qwen2_random_cases.json";
 
 std::string readFile(const std::string &path)
 {
@@ -89,13 +93,28 @@ std::string randomText(std::mt19937 &rng)
 
 class TstBpeTokenizer : public QObject {
     Q_OBJECT
+    // The real vocabulary takes about a second to load: load it once for all test functions.
+    std::unique_ptr<ost::Tokenizer> m_qwen;
+    std::string m_qwenError;
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!exists(kSharedTokenizer))
+            return;
+        auto tok = ost::loadTokenizerJson(kSharedTokenizer);
+        if (tok)
+            m_qwen = tok.takeValue();
+        else
+            m_qwenError = tok.error().message;
+    }
+
     void oracleCases()
     {
         if (!exists(kSharedTokenizer) || !exists(kOracleDir + "/cases.inp"))
             QSKIP("../shared/tokenizers/qwen2 or ../shared/oracles/qwen2-vocab is absent: oracle check skipped");
-        auto tok = ost::loadTokenizerJson(kSharedTokenizer);
-        QVERIFY2(tok.ok(), tok.ok() ? "" : tok.error().message.c_str());
+        QVERIFY2(m_qwen, m_qwenError.c_str());
+        ost::Tokenizer *tok = m_qwen.get();
         const auto cases = splitCases(readFile(kOracleDir + "/cases.inp"));
         const auto expected = readExpected(kOracleDir + "/cases.out");
         // The files hold 46 cases (46 separators, 46 lines of ids); a mismatch means a bad split.
@@ -103,27 +122,61 @@ private Q_SLOTS:
         QVERIFY(cases.size() >= 46);
         int failures = 0;
         for (size_t i = 0; i < cases.size(); ++i) {
-            const auto got = (*tok)->encode(cases[i]);
+            const auto got = tok->encode(cases[i]);
             if (got != expected[i]) {
                 ++failures;
                 qWarning("case %zu %s\n  expected %s\n  got      %s", i, QByteArray::fromStdString(cases[i]).toPercentEncoding(" ").constData(),
                          qPrintable(idsToString(expected[i])), qPrintable(idsToString(got)));
             }
-            QCOMPARE((*tok)->decode(got), cases[i]);
+            QCOMPARE(tok->decode(got), cases[i]);
         }
         QCOMPARE(failures, 0);
+    }
+
+    // Random text over all Unicode planes with Hugging Face's ids (make_qwen2_random_cases.py):
+    // covers the regex classes and NFC far beyond the 46 hand-picked cases.
+    void randomCasesMatchHuggingFace()
+    {
+        if (!exists(kSharedTokenizer))
+            QSKIP("../shared/tokenizers/qwen2 is absent: random-text comparison skipped");
+        QVERIFY2(m_qwen, m_qwenError.c_str());
+        ost::Tokenizer *tok = m_qwen.get();
+        std::ifstream in(kRandomCases);
+        QVERIFY2(in.good(), "tests/fixtures/text/qwen2_random_cases.json is missing");
+        const auto doc = nlohmann::json::parse(in);
+        QVERIFY(doc["cases"].size() >= 100);
+        int failures = 0;
+        for (const auto &c : doc["cases"]) {
+            const std::string text = c["text"];
+            const auto want = c["ids"].get<std::vector<int64_t>>();
+            const auto got = tok->encode(text);
+            if (got != want && ++failures <= 5)
+                qWarning("%s\n  expected %s\n  got      %s", QByteArray::fromStdString(text).toPercentEncoding(" ").constData(),
+                         qPrintable(idsToString(want)), qPrintable(idsToString(got)));
+        }
+        QCOMPARE(failures, 0);
+    }
+
+    void bothMergeSpellingsLoadAlike()
+    {
+        auto pairs = ost::loadTokenizerJson(kTinyTokenizer);
+        auto strings = ost::loadTokenizerJson(kTinyTokenizerStringMerges);
+        QVERIFY(pairs.ok() && strings.ok());
+        const std::string text = "in the  zone, 中 there's \n\n an answer";
+        QCOMPARE((*strings)->encode(text), (*pairs)->encode(text));
+        QVERIFY((*pairs)->encode(text).size() < text.size()); // merges did apply
     }
 
     void qwenSpecialTokens()
     {
         if (!exists(kSharedTokenizer))
             QSKIP("../shared/tokenizers/qwen2 is absent");
-        auto tok = ost::loadTokenizerJson(kSharedTokenizer);
-        QVERIFY(tok.ok());
-        QCOMPARE((*tok)->tokenId("<|im_start|>").value_or(-1), int64_t{151644});
-        QCOMPARE((*tok)->tokenId("<|image_pad|>").value_or(-1), int64_t{151655});
-        QCOMPARE((*tok)->vocabSize(), int64_t{151669});
-        const auto ids = (*tok)->encode("<|im_start|>user\n<|vision_start|><|image_pad|><|image_pad|><|vision_end|>Hi<|im_end|>");
+        QVERIFY2(m_qwen, m_qwenError.c_str());
+        ost::Tokenizer *tok = m_qwen.get();
+        QCOMPARE(tok->tokenId("<|im_start|>").value_or(-1), int64_t{151644});
+        QCOMPARE(tok->tokenId("<|image_pad|>").value_or(-1), int64_t{151655});
+        QCOMPARE(tok->vocabSize(), int64_t{151669});
+        const auto ids = tok->encode("<|im_start|>user\n<|vision_start|><|image_pad|><|image_pad|><|vision_end|>Hi<|im_end|>");
         const std::vector<int64_t> want = {151644, 872, 198, 151652, 151655, 151655, 151653, 13048, 151645};
         QCOMPARE(idsToString(ids), idsToString(want));
     }
