@@ -3,6 +3,7 @@
 // tokenizer.json that exercises the same pipeline (NFC, pre-tokenizer, byte level, merges).
 #include "core/text/BpeTokenizer.h"
 #include "core/text/Tokenizer.h"
+#include "core/text/internal/ByteLevel.h"
 
 #include <nlohmann/json.hpp>
 
@@ -165,6 +166,31 @@ private Q_SLOTS:
         const std::string text = "in the  zone, 中 there's \n\n an answer";
         QCOMPARE((*strings)->encode(text), (*pairs)->encode(text));
         QVERIFY((*pairs)->encode(text).size() < text.size()); // merges did apply
+    }
+
+    void ignoreMergesTakesWholeWords()
+    {
+        // "ab" is in the vocabulary but no merge builds it: only ignore_merges can produce it.
+        ost::BpeConfig config;
+        for (int b = 0; b < 256; ++b)
+            config.vocab.emplace_back(ost::text::byteToUnicode()[b], b);
+        config.vocab.emplace_back("ab", 256);
+        config.vocab.emplace_back("bc", 257);
+        config.merges.emplace_back("b", "c");
+        auto plain = ost::BpeTokenizer::create(config);
+        QVERIFY(plain.ok());
+        QCOMPARE((*plain)->encode("ab"), (std::vector<int64_t>{'a', 'b'}));
+        QCOMPARE((*plain)->encode("abc"), (std::vector<int64_t>{'a', 257}));
+        config.ignoreMerges = true;
+        auto whole = ost::BpeTokenizer::create(config);
+        QVERIFY(whole.ok());
+        QCOMPARE((*whole)->encode("ab"), (std::vector<int64_t>{256}));
+        QCOMPARE((*whole)->encode("abc"), (std::vector<int64_t>{'a', 257}));
+
+        config.merges.emplace_back("x", "nope");
+        auto bad = ost::BpeTokenizer::create(config);
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message.find("nope") != std::string::npos);
     }
 
     void qwenSpecialTokens()
