@@ -24,10 +24,13 @@ public:
 };
 
 // Loads tokenizer.json (byte-level BPE). Error names the file and what is unsupported.
+// Implementations are safe to use from several threads at once (encode/decode are const).
 Result<std::unique_ptr<Tokenizer>> loadTokenizerJson(const std::string &path);
 
-// One id per UTF-8 byte (ids 0..255) followed by the chat special tokens of the Qwen2-VL family
-// (<|im_start|>, <|im_end|>, <|vision_start|>, <|vision_end|>, <|image_pad|>, <|endoftext|>).
+// One id per UTF-8 byte (ids 0..255) followed by the chat special tokens of the Qwen2-VL family,
+// ids 256..261 in this fixed order (the tiny proxy's embeddings depend on it):
+// <|im_start|>, <|im_end|>, <|vision_start|>, <|vision_end|>, <|image_pad|>, <|endoftext|>.
+// decode() skips nothing; decode(encode(x)) == x for any bytes x.
 std::unique_ptr<Tokenizer> makeByteTokenizer();
 
 } // namespace ost

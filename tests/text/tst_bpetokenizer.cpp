@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <random>
+#include <thread>
 #include <sstream>
 
 namespace {
@@ -240,6 +241,34 @@ private Q_SLOTS:
         // Invalid UTF-8 still round-trips byte for byte.
         const std::string bad = "ok\xFF\xC3(\xE2\x82";
         QCOMPARE((*tok)->decode((*tok)->encode(bad)), bad);
+    }
+
+    // Scoring jobs encode from several threads with one tokenizer; the word cache is shared.
+    void concurrentEncodeAgreesWithSerial()
+    {
+        auto tok = ost::loadTokenizerJson(kTinyTokenizer);
+        QVERIFY(tok.ok());
+        std::mt19937 rng(99);
+        std::vector<std::string> texts;
+        for (int i = 0; i < 300; ++i)
+            texts.push_back(randomText(rng));
+        std::vector<std::vector<int64_t>> serial;
+        for (const auto &t : texts)
+            serial.push_back((*tok)->encode(t));
+        auto fresh = ost::loadTokenizerJson(kTinyTokenizer); // cold cache: threads fill it together
+        QVERIFY(fresh.ok());
+        std::vector<int> mismatches(4, 0);
+        std::vector<std::thread> threads;
+        for (int w = 0; w < 4; ++w)
+            threads.emplace_back([&, w] {
+                for (int round = 0; round < 3; ++round)
+                    for (size_t i = 0; i < texts.size(); ++i)
+                        if ((*fresh)->encode(texts[(i + w * 37) % texts.size()]) != serial[(i + w * 37) % texts.size()])
+                            ++mismatches[w];
+            });
+        for (auto &t : threads)
+            t.join();
+        QCOMPARE(mismatches, std::vector<int>(4, 0));
     }
 
     void nfcComposesBeforeBpe()
