@@ -10,6 +10,8 @@ Hugging Face's Pillow-based Qwen2-VL image processor and stores what it produced
                            temporal copies: rows x (3 channels x 196) values, channel-major
   expected.json            per image: processor settings, grid_thw, resized size, rows, cols
   smart_resize.json        (height, width, min, max) -> resized size or error, from HF's smart_resize
+  resize_cases.json/.bin   random RGB images and Pillow's BICUBIC resize of each (both pass orders,
+                           up- and downscaling, 1-pixel sides), uint8, for the resampler alone
 """
 import json
 import math
@@ -17,6 +19,7 @@ import os
 import sys
 
 import numpy as np
+import PIL
 from PIL import Image, ImageDraw
 
 try:  # transformers >= 5 names the Pillow implementation explicitly
@@ -106,6 +109,34 @@ def smart_resize_cases():
     return cases
 
 
+def resize_cases(rng):
+    """(w, h, W, H) triples covering every branch of Pillow's two-pass resize."""
+    sizes = [(1, 1, 5, 3), (5, 3, 1, 1), (1, 9, 4, 2), (7, 1, 2, 6), (12, 30, 12, 9), (12, 30, 5, 30),
+             (20, 40, 14, 28), (20, 40, 14, 27), (20, 41, 14, 29),  # (h-H) vs 2(w-W): equal, above, equal
+             (9, 35, 15, 6), (33, 8, 31, 40), (40, 40, 3, 3), (3, 3, 40, 40)]
+    while len(sizes) < 60:
+        w, h, W, H = (int(v) for v in rng.integers(1, 41, 4))
+        if (w, h) != (W, H):
+            sizes.append((w, h, W, H))
+    return sizes
+
+
+def write_resize_cases(rng):
+    cases, blob = [], bytearray()
+    for (w, h, W, H) in resize_cases(rng):
+        src = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        src[rng.random((h, w)) < 0.3] = 0  # hard edges make rounding and clamping matter
+        dst = np.array(Image.fromarray(src, "RGB").resize((W, H), Image.BICUBIC))
+        cases.append({"width": w, "height": h, "out_width": W, "out_height": H, "offset": len(blob)})
+        blob += src.tobytes() + dst.tobytes()
+    with open(os.path.join(ROOT, "resize_cases.bin"), "wb") as f:
+        f.write(bytes(blob))
+    with open(os.path.join(ROOT, "resize_cases.json"), "w") as f:
+        json.dump({"pillow": PIL.__version__, "layout": "per case: source HxWx3 then result HxWx3, uint8 RGB",
+                   "cases": cases}, f, indent=0)
+    print(f"{len(cases)} resize cases, Pillow {PIL.__version__}")
+
+
 def main():
     rng = np.random.default_rng(20240611)
     os.makedirs(os.path.join(ROOT, "images"), exist_ok=True)
@@ -141,6 +172,7 @@ def main():
     with open(os.path.join(ROOT, "smart_resize.json"), "w") as f:
         json.dump({"factor": 28, "cases": cases}, f, indent=0)
     print(f"{len(cases)} smart_resize cases")
+    write_resize_cases(np.random.default_rng(7))
 
 
 if __name__ == "__main__":

@@ -212,6 +212,32 @@ private Q_SLOTS:
         QVERIFY2(msg.contains("sliver.png") && msg.contains("aspect ratio"), qPrintable(msg));
     }
 
+    void resizeMatchesPillowExactly()
+    {
+        const QJsonObject index = readJson(kFixtures + "/resize_cases.json");
+        QFile blobFile(kFixtures + "/resize_cases.bin");
+        QVERIFY(blobFile.open(QIODevice::ReadOnly));
+        const QByteArray blob = blobFile.readAll();
+        const QJsonArray cases = index["cases"].toArray();
+        QVERIFY(cases.size() >= 50);
+        for (const QJsonValue &v : cases) {
+            const QJsonObject c = v.toObject();
+            RgbImage src;
+            src.width = c["width"].toInteger();
+            src.height = c["height"].toInteger();
+            const int64_t outW = c["out_width"].toInteger(), outH = c["out_height"].toInteger();
+            const qsizetype offset = c["offset"].toInteger();
+            const qsizetype srcBytes = src.width * src.height * 3, dstBytes = outW * outH * 3;
+            QVERIFY(offset + srcBytes + dstBytes <= blob.size());
+            src.pixels.assign(blob.begin() + offset, blob.begin() + offset + srcBytes);
+            const RgbImage out = resizeBicubicLikePil(src, outH, outW);
+            const QString where = QString("%1x%2 -> %3x%4").arg(src.width).arg(src.height).arg(outW).arg(outH);
+            QVERIFY2(out.pixels.size() == size_t(dstBytes), qPrintable(where));
+            QVERIFY2(std::memcmp(out.pixels.data(), blob.constData() + offset + srcBytes, size_t(dstBytes)) == 0,
+                     qPrintable(where + " differs from Pillow"));
+        }
+    }
+
     void resizeKeepsFlatImagesFlat()
     {
         RgbImage flat;
