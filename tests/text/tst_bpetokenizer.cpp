@@ -241,6 +241,15 @@ private Q_SLOTS:
         // Invalid UTF-8 still round-trips byte for byte.
         const std::string bad = "ok\xFF\xC3(\xE2\x82";
         QCOMPARE((*tok)->decode((*tok)->encode(bad)), bad);
+        std::mt19937 rng(7);
+        std::uniform_int_distribution<int> byte(0, 255), len(0, 64);
+        for (int i = 0; i < 500; ++i) {
+            std::string junk;
+            for (int n = len(rng); n > 0; --n)
+                junk.push_back(static_cast<char>(byte(rng)));
+            const auto ids = (*tok)->encode(junk);
+            QCOMPARE((*tok)->encode((*tok)->decode(ids)), ids);
+        }
     }
 
     // Scoring jobs encode from several threads with one tokenizer; the word cache is shared.
