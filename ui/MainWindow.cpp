@@ -1,0 +1,461 @@
+#include "ui/MainWindow.h"
+
+#include "ui/dialogs/ScoringController.h"
+#include "ui/models/SampleFilterProxy.h"
+#include "ui/models/SampleTableModel.h"
+#include "ui/models/ThumbnailCache.h"
+#include "ui/session/DatasetOpener.h"
+#include "ui/session/ProjectSession.h"
+#include "ui/widgets/DetailPane.h"
+#include "ui/widgets/EmptyState.h"
+#include "ui/widgets/FilterBar.h"
+#include "ui/widgets/GalleryDelegate.h"
+#include "ui/widgets/HistogramPanel.h"
+#include "ui/widgets/HistogramWidget.h"
+#include "ui/widgets/LogPanel.h"
+#include "ui/widgets/ReviewQueueWidget.h"
+#include "ui/widgets/ScoringStatusWidget.h"
+
+#include "core/common/Log.h"
+
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QLocale>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace ost::ui {
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("OST Curator"));
+    setAcceptDrops(true);
+    m_thumbs = new ThumbnailCache(128, this);
+    m_model = new SampleTableModel(m_thumbs, this);
+    m_proxy = new SampleFilterProxy(this);
+    m_proxy->setSampleModel(m_model);
+    m_opener = new DatasetOpener(this);
+    m_scoring = new ScoringController(this);
+
+    buildViews();
+    buildDocks();
+    buildMenus();
+
+    m_counts = new QLabel(this);
+    m_openLabel = new QLabel(this);
+    m_openProgress = new QProgressBar(this);
+    m_openProgress->setMaximumWidth(200);
+    m_openProgress->setMaximumHeight(16);
+    m_openLabel->setVisible(false);
+    m_openProgress->setVisible(false);
+    m_scoringStatus = new ScoringStatusWidget(m_scoring, this);
+    statusBar()->addWidget(m_counts, 1);
+    statusBar()->addPermanentWidget(m_openLabel);
+    statusBar()->addPermanentWidget(m_openProgress);
+    statusBar()->addPermanentWidget(m_scoringStatus);
+
+    m_statsTimer = new QTimer(this);
+    m_statsTimer->setSingleShot(true);
+    m_statsTimer->setInterval(150);
+    connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::updateStats);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::scheduleStatsUpdate);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::scheduleStatsUpdate);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::scheduleStatsUpdate);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleStatsUpdate);
+    connect(m_proxy, &SampleFilterProxy::filterChanged, this, &MainWindow::scheduleStatsUpdate);
+
+    connect(m_opener, &DatasetOpener::progress, this, &MainWindow::onOpenProgress);
+    connect(m_opener, &DatasetOpener::opened, this, &MainWindow::setSession);
+    connect(m_opener, &DatasetOpener::failed, this, [this](const QString &path, const QString &message) {
+        m_openLabel->setVisible(false);
+        m_openProgress->setVisible(false);
+        ost::log::error(QStringLiteral("Cannot open %1: %2").arg(path, message).toStdString());
+        statusBar()->showMessage(tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), message), 15000);
+        m_noDataset->setTitle(tr("Could not open %1").arg(QFileInfo(path).fileName()));
+        m_noDataset->setHint(message.toHtmlEscaped() + QStringLiteral("<br><br>") +
+                             tr("Open a dataset (Ctrl+O) or drop a .jsonl/.json file here"));
+        Q_EMIT datasetFailed(message);
+    });
+    connect(m_scoring, &ScoringController::finished, this, [this](const ScoringOutcome &outcome) {
+        if (!outcome.error.isEmpty()) {
+            ost::log::error(("Scoring failed: " + outcome.error).toStdString());
+            statusBar()->showMessage(tr("Scoring failed: %1").arg(outcome.error), 20000);
+        } else {
+            statusBar()->showMessage(outcome.cancelled ? tr("Scoring stopped; Score > Run OST… continues it")
+                                                       : tr("Scoring finished"),
+                                     10000);
+        }
+        m_score->setEnabled(true);
+    });
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1280, 800);
+    updateEmptyStates();
+    updateStats();
+}
+
+MainWindow::~MainWindow()
+{
+    m_scoring->cancel();
+    m_scoring->waitForFinished();
+    m_model->setSession(nullptr);
+    delete m_session.data();
+}
+
+void MainWindow::buildViews()
+{
+    m_filterBar = new FilterBar(this);
+    connect(m_filterBar, &FilterBar::filterChanged, m_proxy, &SampleFilterProxy::setFilter);
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setWordWrap(false);
+    m_table->setShowGrid(false);
+    m_table->setAlternatingRowColors(true);
+    m_table->setIconSize(QSize(36, 36));
+    m_table->verticalHeader()->setVisible(false);
+    // Fixed row height: the view never measures a million rows.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(42);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    const std::pair<int, int> widths[] = {
+        {SampleTableModel::ColThumbnail, 48}, {SampleTableModel::ColId, 120},     {SampleTableModel::ColQuestion, 260},
+        {SampleTableModel::ColAnswer, 220},   {SampleTableModel::ColAnswerLength, 58}, {SampleTableModel::ColUtility, 78},
+        {SampleTableModel::ColRank, 52},      {SampleTableModel::ColLoss, 64},    {SampleTableModel::ColIfd, 64},
+        {SampleTableModel::ColLength, 72},    {SampleTableModel::ColRandom, 64},  {SampleTableModel::ColHarmful, 66},
+        {SampleTableModel::ColDecision, 66},  {SampleTableModel::ColTags, 90},    {SampleTableModel::ColProblems, 160}};
+    for (const auto &[col, w] : widths)
+        m_table->setColumnWidth(col, w);
+    connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu menu(this);
+        for (int c = 0; c < SampleTableModel::ColumnCount; ++c) {
+            QAction *a = menu.addAction(m_model->headerData(c, Qt::Horizontal).toString());
+            a->setCheckable(true);
+            a->setChecked(!m_table->isColumnHidden(c));
+            connect(a, &QAction::toggled, this, [this, c](bool on) { m_table->setColumnHidden(c, !on); });
+        }
+        menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
+    });
+    m_tableEmpty = new QLabel(m_table->viewport());
+    m_tableEmpty->setAlignment(Qt::AlignCenter);
+    m_tableEmpty->setStyleSheet(QStringLiteral("color:#777;font-size:13pt;background:transparent"));
+    m_tableEmpty->setText(tr("No sample matches the filter.\nClear it with the Clear button or Ctrl+Shift+F."));
+    m_tableEmpty->setVisible(false);
+    auto *overlay = new QVBoxLayout(m_table->viewport());
+    overlay->addWidget(m_tableEmpty);
+
+    m_gallery = new QListView(this);
+    m_gallery->setModel(m_proxy);
+    m_gallery->setModelColumn(SampleTableModel::ColId);
+    m_gallery->setViewMode(QListView::IconMode);
+    m_gallery->setResizeMode(QListView::Adjust);
+    m_gallery->setMovement(QListView::Static);
+    m_gallery->setUniformItemSizes(true);
+    m_gallery->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_gallery->setSpacing(2);
+    m_gallery->setItemDelegate(new GalleryDelegate(128, m_gallery));
+
+    m_review = new ReviewQueueWidget(m_model, this);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_table, tr("Table"));
+    m_tabs->addTab(m_gallery, tr("Gallery"));
+    m_tabs->addTab(m_review, tr("Review harmful"));
+
+    m_bannerText = new QLabel(this);
+    m_banner = new QWidget(this);
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setStyleSheet(QStringLiteral("#banner{background:#fff6d6;border-bottom:1px solid #e8d9a0}"));
+    auto *bl = new QHBoxLayout(m_banner);
+    bl->setContentsMargins(10, 4, 10, 4);
+    auto *bannerRun = new QPushButton(tr("Run OST…"), m_banner);
+    connect(bannerRun, &QPushButton::clicked, this, &MainWindow::runScoring);
+    bl->addWidget(m_bannerText, 1);
+    bl->addWidget(bannerRun);
+
+    auto *page = new QWidget(this);
+    auto *pl = new QVBoxLayout(page);
+    pl->setContentsMargins(0, 0, 0, 0);
+    pl->setSpacing(0);
+    pl->addWidget(m_filterBar);
+    pl->addWidget(m_banner);
+    pl->addWidget(m_tabs, 1);
+
+    m_noDataset = new EmptyState(tr("No dataset open"), tr("Open a dataset (Ctrl+O) or drop a .jsonl/.json file here"),
+                                 this);
+    connect(m_noDataset->addButton(tr("Open dataset…")), &QPushButton::clicked, this, &MainWindow::chooseAndOpen);
+
+    m_central = new QStackedWidget(this);
+    m_central->addWidget(m_noDataset);
+    m_central->addWidget(page);
+    setCentralWidget(m_central);
+
+    const auto follow = [this](QAbstractItemView *view) {
+        connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+                [this](const QModelIndex &current) {
+                    if (!m_syncingSelection)
+                        setCurrentSample(current.isValid() ? m_proxy->sampleIndex(current.row()) : -1);
+                });
+    };
+    follow(m_table);
+    follow(m_gallery);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int) {
+        // The review queue has its own detail pane; the dock would only repeat it.
+        if (auto *dock = qobject_cast<QDockWidget *>(m_detail ? m_detail->parentWidget() : nullptr))
+            dock->setVisible(m_tabs->currentWidget() != m_review);
+    });
+}
+
+void MainWindow::buildDocks()
+{
+    m_detail = new DetailPane(m_model, this);
+    auto *detailDock = new QDockWidget(tr("Sample"), this);
+    detailDock->setObjectName(QStringLiteral("detailDock"));
+    detailDock->setWidget(m_detail);
+    detailDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                            QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::RightDockWidgetArea, detailDock);
+
+    m_histogram = new HistogramPanel(this);
+    auto *histDock = new QDockWidget(tr("Utility distribution"), this);
+    histDock->setObjectName(QStringLiteral("histogramDock"));
+    histDock->setWidget(m_histogram);
+    addDockWidget(Qt::BottomDockWidgetArea, histDock);
+
+    m_log = new LogPanel(this);
+    auto *logDock = new QDockWidget(tr("Log"), this);
+    logDock->setObjectName(QStringLiteral("logDock"));
+    logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    tabifyDockWidget(histDock, logDock);
+    histDock->raise();
+    resizeDocks({detailDock}, {430}, Qt::Horizontal);
+    resizeDocks({histDock}, {190}, Qt::Vertical);
+}
+
+void MainWindow::openDataset(const QString &path)
+{
+    if (m_scoring->isRunning()) {
+        statusBar()->showMessage(tr("Stop the scoring run before opening another dataset"), 8000);
+        return;
+    }
+    m_detail->saveNotes();
+    m_openLabel->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    m_openLabel->setVisible(true);
+    m_openProgress->setRange(0, 0);
+    m_openProgress->setVisible(true);
+    ost::log::info(QStringLiteral("Opening %1").arg(path).toStdString());
+    m_opener->open(QFileInfo(path).absoluteFilePath());
+}
+
+void MainWindow::onOpenProgress(qint64 done, qint64 total, const QString &message)
+{
+    if (total > 0) {
+        m_openProgress->setRange(0, 1000);
+        m_openProgress->setValue(int(1000.0 * double(done) / double(total)));
+    }
+    if (!message.isEmpty())
+        m_openLabel->setText(message);
+}
+
+void MainWindow::setSession(ProjectSession *session)
+{
+    m_openLabel->setVisible(false);
+    m_openProgress->setVisible(false);
+    ProjectSession *old = m_session;
+    m_detail->showSample(-1);
+    m_model->setSession(nullptr);
+    m_thumbs->clear();
+    delete old;
+    m_session = session;
+    session->setParent(this);
+    m_model->setSession(session);
+    connect(session, &ProjectSession::errorOccurred, this, [this](const QString &message) {
+        ost::log::error(message.toStdString());
+        statusBar()->showMessage(message, 15000);
+    });
+    connect(session, &ProjectSession::scoresChanged, this, [this] {
+        updateEmptyStates();
+        scheduleStatsUpdate();
+    });
+    connect(session, &ProjectSession::decisionsChanged, this, &MainWindow::scheduleStatsUpdate);
+    connect(session, &ProjectSession::annotationsChanged, this,
+            [this] { m_filterBar->setTags(m_session ? m_session->allTagNames() : QStringList()); });
+    connect(session->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::updateUndoActions);
+    m_filterBar->setTags(session->allTagNames());
+
+    const QString path = session->datasetPath();
+    setWindowTitle(tr("%1 — OST Curator").arg(QFileInfo(path).fileName()));
+    setWindowFilePath(path);
+    addRecent(path);
+    ost::log::info(QStringLiteral("Opened %1: %2 samples, %3 scored")
+                       .arg(path)
+                       .arg(session->size())
+                       .arg(session->scores().scoredCount)
+                       .toStdString());
+    if (session->scores().hasScores())
+        m_table->sortByColumn(SampleTableModel::ColUtility, Qt::DescendingOrder);
+    else
+        m_table->sortByColumn(-1, Qt::AscendingOrder);
+    updateEmptyStates();
+    updateUndoActions();
+    updateStats();
+    if (m_proxy->rowCount() > 0)
+        m_table->setCurrentIndex(m_proxy->index(0, SampleTableModel::ColId));
+    Q_EMIT datasetOpened();
+}
+
+void MainWindow::setCurrentSample(int64_t index)
+{
+    m_detail->showSample(index);
+    // Keep table and gallery on the same sample.
+    m_syncingSelection = true;
+    const int row = m_proxy->proxyRowOf(index);
+    for (QAbstractItemView *view : {static_cast<QAbstractItemView *>(m_table), static_cast<QAbstractItemView *>(m_gallery)}) {
+        if (row >= 0 && view->currentIndex().row() != row)
+            view->selectionModel()->setCurrentIndex(m_proxy->index(row, view == m_gallery ? SampleTableModel::ColId : 0),
+                                                    QItemSelectionModel::NoUpdate);
+    }
+    m_syncingSelection = false;
+}
+
+void MainWindow::showView(View view)
+{
+    m_tabs->setCurrentIndex(view == View::Table ? 0 : view == View::Gallery ? 1 : 2);
+}
+
+void MainWindow::updateEmptyStates()
+{
+    m_central->setCurrentIndex(m_session ? 1 : 0);
+    const bool scored = m_session && m_session->scores().hasScores();
+    m_banner->setVisible(m_session && !scored && !m_scoring->isRunning());
+    m_bannerText->setText(tr("<b>Not scored yet</b> — Score &gt; Run OST… ranks every sample by how much one "
+                             "training step on it helps the reference set."));
+    m_histogram->histogram()->setEmptyText(m_session ? tr("Not scored yet — Score > Run OST…")
+                                                     : tr("Open a dataset to see its utility distribution"));
+    if (m_export)
+        m_export->setEnabled(m_session);
+    if (m_score)
+        m_score->setEnabled(m_session && !m_scoring->isRunning());
+}
+
+void MainWindow::scheduleStatsUpdate()
+{
+    m_statsTimer->start();
+}
+
+void MainWindow::updateStats()
+{
+    const bool noRows = m_session && m_proxy->rowCount() == 0;
+    m_tableEmpty->setVisible(noRows);
+    if (!m_session) {
+        m_counts->setText(tr("No dataset open"));
+        m_histogram->setValues({}, 0);
+        return;
+    }
+    const ScoreSnapshot &scores = m_session->scores();
+    const std::vector<int64_t> shown = m_proxy->visibleSampleIndices();
+    std::vector<double> values;
+    values.reserve(shown.size());
+    int64_t harmful = 0, kept = 0, dropped = 0;
+    for (int64_t i : shown) {
+        values.push_back(scores.utilityAt(i));
+        harmful += scores.isHarmful(i) ? 1 : 0;
+        const Decision d = m_session->decision(i);
+        kept += d == Decision::Keep;
+        dropped += d == Decision::Drop;
+    }
+    m_histogram->setValues(std::move(values), scores.harmfulThreshold);
+    const QLocale loc;
+    QStringList parts;
+    parts << tr("%1 samples").arg(loc.toString(qlonglong(m_session->size())));
+    if (qlonglong(shown.size()) != m_session->size())
+        parts << tr("%1 shown").arg(loc.toString(qlonglong(shown.size())));
+    parts << (scores.hasScores() ? tr("%1 scored").arg(loc.toString(qlonglong(scores.scoredCount)))
+                                 : tr("not scored"));
+    if (scores.hasScores())
+        parts << tr("%1 harmful").arg(loc.toString(qlonglong(harmful)));
+    parts << tr("%1 kept · %2 dropped").arg(loc.toString(qlonglong(kept)), loc.toString(qlonglong(dropped)));
+    if (m_session->problemCount() > 0)
+        parts << tr("%1 with problems").arg(loc.toString(qlonglong(m_session->problemCount())));
+    m_counts->setText(parts.join(QStringLiteral("  ·  ")));
+}
+
+QString MainWindow::countsText() const { return m_counts->text(); }
+
+std::vector<int64_t> MainWindow::selectedSamples() const
+{
+    QAbstractItemView *view = m_tabs->currentWidget() == m_gallery ? static_cast<QAbstractItemView *>(m_gallery)
+                                                                   : static_cast<QAbstractItemView *>(m_table);
+    std::vector<int64_t> out;
+    for (const QModelIndex &i : view->selectionModel()->selectedRows(view == m_gallery ? SampleTableModel::ColId : 0))
+        out.push_back(m_proxy->sampleIndex(i.row()));
+    if (out.empty() && m_detail->currentSample() >= 0)
+        out.push_back(m_detail->currentSample());
+    return out;
+}
+
+void MainWindow::closeEvent(QCloseEvent *e)
+{
+    m_detail->saveNotes();
+    m_review->detail()->saveNotes();
+    if (m_scoring->isRunning()) {
+        m_scoring->cancel(); // the job stops between batches; a later run continues it
+        m_scoring->waitForFinished();
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    e->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *e)
+{
+    for (const QUrl &url : e->mimeData()->urls()) {
+        const QString suffix = QFileInfo(url.toLocalFile()).suffix().toLower();
+        if (url.isLocalFile() && (suffix == QLatin1String("jsonl") || suffix == QLatin1String("json"))) {
+            e->acceptProposedAction();
+            return;
+        }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent *e)
+{
+    for (const QUrl &url : e->mimeData()->urls()) {
+        if (url.isLocalFile()) {
+            openDataset(url.toLocalFile());
+            e->acceptProposedAction();
+            return;
+        }
+    }
+}
+
+} // namespace ost::ui

@@ -1,0 +1,131 @@
+#pragma once
+// The main window: open a dataset (menu, recent files, drag and drop, command line), browse it as
+// a table or a gallery, review harmful samples, score, decide, undo and export. It only wires
+// views to the session; the work itself runs in the session, the opener and the scoring controller.
+#include <QMainWindow>
+#include <QPointer>
+
+#include <vector>
+
+class QAction;
+class QLabel;
+class QListView;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QTabWidget;
+class QTableView;
+class QTimer;
+
+namespace ost::ui {
+
+class DatasetOpener;
+class DetailPane;
+class EmptyState;
+class ExportDialog;
+class FilterBar;
+class HistogramPanel;
+class LogPanel;
+class ProjectSession;
+class ReviewQueueWidget;
+class SampleFilterProxy;
+class SampleTableModel;
+class ScoringController;
+class ScoringDialog;
+class ScoringStatusWidget;
+class ThumbnailCache;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class View { Table, Gallery, Review };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void openDataset(const QString &path);
+    ProjectSession *session() const { return m_session; }
+    void showView(View view);
+
+    // For tests and --screenshot.
+    SampleTableModel *sampleModel() const { return m_model; }
+    SampleFilterProxy *proxy() const { return m_proxy; }
+    QTableView *table() const { return m_table; }
+    ReviewQueueWidget *reviewQueue() const { return m_review; }
+    DetailPane *detailPane() const { return m_detail; }
+    HistogramPanel *histogramPanel() const { return m_histogram; }
+    ThumbnailCache *thumbnails() const { return m_thumbs; }
+    ScoringController *scoring() const { return m_scoring; }
+    FilterBar *filterBar() const { return m_filterBar; }
+    QString countsText() const;
+    // Dialogs built but not executed, so a caller can show (or grab) them.
+    ExportDialog *createExportDialog();
+    ScoringDialog *createScoringDialog();
+    // Applies a decision to samples, as one undo step; asks first when `confirm` and more than one.
+    bool bulkDecide(const std::vector<int64_t> &indices, int decision, bool confirm);
+    std::vector<int64_t> selectedSamples() const;
+
+Q_SIGNALS:
+    void datasetOpened();
+    void datasetFailed(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *e) override;
+    void dragEnterEvent(QDragEnterEvent *e) override;
+    void dropEvent(QDropEvent *e) override;
+
+private:
+    void buildViews();
+    void buildDocks();
+    void buildMenus();
+    void setSession(ProjectSession *session);
+    void onOpenProgress(qint64 done, qint64 total, const QString &message);
+    void updateEmptyStates();
+    void scheduleStatsUpdate();
+    void updateStats();
+    void updateUndoActions();
+    void updateRecentMenu();
+    void addRecent(const QString &path);
+    void setCurrentSample(int64_t index);
+    void chooseAndOpen();
+    void runScoring();
+    void exportSubset();
+    void decideAllShown(int decision);
+
+    ThumbnailCache *m_thumbs;
+    SampleTableModel *m_model;
+    SampleFilterProxy *m_proxy;
+    QPointer<ProjectSession> m_session;
+    DatasetOpener *m_opener;
+    ScoringController *m_scoring;
+
+    QStackedWidget *m_central;
+    EmptyState *m_noDataset;
+    QWidget *m_banner;
+    QLabel *m_bannerText;
+    QTabWidget *m_tabs;
+    QTableView *m_table;
+    QLabel *m_tableEmpty;
+    QListView *m_gallery;
+    ReviewQueueWidget *m_review;
+    DetailPane *m_detail;
+    HistogramPanel *m_histogram;
+    LogPanel *m_log;
+    FilterBar *m_filterBar;
+    QMenu *m_viewMenu = nullptr;
+
+    QLabel *m_counts;
+    QProgressBar *m_openProgress;
+    QLabel *m_openLabel;
+    ScoringStatusWidget *m_scoringStatus;
+
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
+    QAction *m_export = nullptr;
+    QAction *m_score = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QTimer *m_statsTimer;
+    bool m_syncingSelection = false;
+};
+
+} // namespace ost::ui

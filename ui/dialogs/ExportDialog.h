@@ -1,0 +1,84 @@
+#pragma once
+// Export of the kept subset: policy (top-k, top-%, threshold, minus dropped, plus kept), format,
+// image handling and output path, with a live preview of how many samples and which utility range
+// the policy keeps. Selection and writing run on worker threads; the manifest lands beside the output.
+#include "core/data/ExportPolicy.h"
+#include "core/data/Exporter.h"
+
+#include <QDialog>
+#include <QFutureWatcher>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QSpinBox;
+class QStackedWidget;
+class QTimer;
+
+namespace ost::ui {
+
+class ProjectSession;
+
+struct ExportPreview {
+    ExportSelection selection;
+    double minKept = 0, maxKept = 0; // utility range among the chosen samples that have one
+    int64_t withUtility = 0;
+};
+
+class ExportDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit ExportDialog(ProjectSession *session, QWidget *parent = nullptr);
+    ~ExportDialog() override;
+
+    void setPolicy(const ExportPolicy &policy, bool minusDropped = true, bool plusKept = true);
+    ExportPolicy policy() const;
+    void setFormat(ExportFormat format);
+    void setCopyImages(bool copy);
+    void setOutputPath(const QString &path);
+    QString outputPath() const;
+    QString previewText() const;
+    bool isPreviewReady() const { return m_previewReady; }
+
+    void startExport();
+
+Q_SIGNALS:
+    void previewReady();
+    void exportFinished(bool ok, const QString &message);
+
+private:
+    void schedulePreview();
+    void computePreview();
+    std::map<std::string, KeepDecision> decisionsForPolicy() const;
+    std::map<std::string, double> utilities() const;
+    QString defaultOutputPath(ExportFormat format) const;
+
+    ProjectSession *m_session;
+    QComboBox *m_mode;
+    QStackedWidget *m_param;
+    QSpinBox *m_topK;
+    QDoubleSpinBox *m_topPercent;
+    QLineEdit *m_threshold;
+    QCheckBox *m_minusDropped;
+    QCheckBox *m_plusKept;
+    QComboBox *m_format;
+    QComboBox *m_images;
+    QLineEdit *m_output;
+    QLabel *m_preview;
+    QLabel *m_manifest;
+    QProgressBar *m_progress;
+    QDialogButtonBox *m_buttons;
+    QTimer *m_previewTimer;
+    QFutureWatcher<ExportPreview> m_previewWatcher;
+    QFutureWatcher<Result<ExportReport>> m_exportWatcher;
+    bool m_previewReady = false;
+    bool m_outputEdited = false;
+};
+
+} // namespace ost::ui

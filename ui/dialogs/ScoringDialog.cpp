@@ -1,0 +1,255 @@
+#include "ui/dialogs/ScoringDialog.h"
+
+#include "core/model/ModelFolder.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QDoubleValidator>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace ost::ui {
+
+namespace {
+const char *kBuiltin = "builtin-tiny";
+}
+
+ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
+{
+    setWindowTitle(tr("Score with One-Step-Train"));
+    QSettings settings;
+
+    m_proxy = new QComboBox(this);
+    m_proxy->addItem(tr("Built-in tiny proxy (CPU, seconds)"), QString::fromLatin1(kBuiltin));
+    const QString lastModel = settings.value(QStringLiteral("scoring/lastModel")).toString();
+    if (!lastModel.isEmpty() && lastModel != QLatin1String(kBuiltin))
+        m_proxy->addItem(lastModel, lastModel);
+    auto *browse = new QToolButton(this);
+    browse->setText(tr("Model folder…"));
+    connect(browse, &QToolButton::clicked, this, &ScoringDialog::chooseFolder);
+    m_proxyStatus = new QLabel(this);
+    m_proxyStatus->setWordWrap(true);
+    auto *proxyRow = new QHBoxLayout;
+    proxyRow->addWidget(m_proxy, 1);
+    proxyRow->addWidget(browse);
+
+    m_device = new QComboBox(this);
+    for (const std::string &d : availableDevices())
+        m_device->addItem(QString::fromStdString(d));
+    m_device->setCurrentText(settings.value(QStringLiteral("scoring/device"), QStringLiteral("cpu")).toString());
+    m_precision = new QComboBox(this);
+    m_precision->addItems({QStringLiteral("fp32"), QStringLiteral("bf16"), QStringLiteral("fp16")});
+
+    m_refFile = new QRadioButton(tr("Reference file"), this);
+    m_refHoldout = new QRadioButton(tr("Hold out a share of the pool"), this);
+    m_refHoldout->setChecked(true);
+    m_refPath = new QLineEdit(this);
+    m_refPath->setPlaceholderText(tr("reference.jsonl (a small, trusted set)"));
+    auto *refBrowse = new QToolButton(this);
+    refBrowse->setText(QStringLiteral("…"));
+    connect(refBrowse, &QToolButton::clicked, this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("Reference set"), QString(),
+                                                       tr("Datasets (*.jsonl *.json);;All files (*)"));
+        if (!f.isEmpty()) {
+            m_refPath->setText(f);
+            m_refFile->setChecked(true);
+        }
+    });
+    m_holdout = new QDoubleSpinBox(this);
+    m_holdout->setRange(0.1, 50);
+    m_holdout->setDecimals(1);
+    m_holdout->setSuffix(QStringLiteral(" %"));
+    auto *refBox = new QGroupBox(tr("Reference set V"), this);
+    auto *rl = new QFormLayout(refBox);
+    auto *fileRow = new QHBoxLayout;
+    fileRow->addWidget(m_refPath, 1);
+    fileRow->addWidget(refBrowse);
+    rl->addRow(m_refFile, fileRow);
+    rl->addRow(m_refHoldout, m_holdout);
+
+    m_mode = new QComboBox(this);
+    m_mode->addItem(tr("Exact (one real step per sample)"), int(ScoringMode::Exact));
+    m_mode->addItem(tr("Fast (first-order estimate)"), int(ScoringMode::Fast));
+    m_eta = new QLineEdit(this);
+    auto *etaValidator = new QDoubleValidator(1e-9, 10, 9, m_eta);
+    etaValidator->setLocale(QLocale::c());
+    m_eta->setValidator(etaValidator);
+    m_warmup = new QDoubleSpinBox(this);
+    m_warmup->setRange(0, 0.5);
+    m_warmup->setSingleStep(0.01);
+    m_warmup->setDecimals(3);
+    m_batch = new QSpinBox(this);
+    m_batch->setRange(1, 4096);
+    m_limit = new QSpinBox(this);
+    m_limit->setRange(0, 100000000);
+    m_limit->setSpecialValueText(tr("all samples"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Proxy model"), proxyRow);
+    form->addRow(QString(), m_proxyStatus);
+    form->addRow(tr("Device"), m_device);
+    form->addRow(tr("Precision"), m_precision);
+    form->addRow(tr("Mode"), m_mode);
+    form->addRow(tr("Step size η"), m_eta);
+    form->addRow(tr("Warm-up fraction"), m_warmup);
+    form->addRow(tr("Batch size"), m_batch);
+    form->addRow(tr("Score"), m_limit);
+
+    m_resume = new QCheckBox(this);
+    m_resume->setVisible(false);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Run"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        QSettings s;
+        s.setValue(QStringLiteral("scoring/lastModel"), proxySpec());
+        s.setValue(QStringLiteral("scoring/device"), m_device->currentText());
+        accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(refBox);
+    layout->addWidget(m_resume);
+    layout->addWidget(m_buttons);
+
+    connect(m_proxy, &QComboBox::currentIndexChanged, this, &ScoringDialog::checkModel);
+    connect(m_refFile, &QRadioButton::toggled, this, &ScoringDialog::updateEnabled);
+    connect(m_refPath, &QLineEdit::textChanged, this, &ScoringDialog::updateEnabled);
+    connect(m_eta, &QLineEdit::textChanged, this, &ScoringDialog::updateEnabled);
+    connect(m_resume, &QCheckBox::toggled, this, &ScoringDialog::updateEnabled);
+    connect(&m_check, &QFutureWatcher<ModelCheck>::finished, this, [this] {
+        const ModelCheck r = m_check.result();
+        if (r.spec != proxySpec())
+            return; // superseded by a newer choice
+        m_modelOk = r.ok;
+        m_proxyStatus->setText(r.message);
+        m_proxyStatus->setStyleSheet(r.ok ? QStringLiteral("color:#1f7a3a") : QStringLiteral("color:#c03030"));
+        updateEnabled();
+    });
+
+    setSettings(RunSettings{});
+    const int last = m_proxy->findData(lastModel);
+    m_proxy->setCurrentIndex(last >= 0 ? last : 0);
+    checkModel();
+    setMinimumWidth(520);
+}
+
+ScoringDialog::~ScoringDialog() { m_check.waitForFinished(); }
+
+QString ScoringDialog::proxySpec() const { return m_proxy->currentData().toString(); }
+
+void ScoringDialog::chooseFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Hugging Face model folder (Qwen2-VL)"));
+    if (dir.isEmpty())
+        return;
+    int i = m_proxy->findData(dir);
+    if (i < 0) {
+        m_proxy->addItem(dir, dir);
+        i = m_proxy->count() - 1;
+    }
+    m_proxy->setCurrentIndex(i);
+}
+
+void ScoringDialog::checkModel()
+{
+    m_modelOk = false;
+    m_proxyStatus->setText(tr("Checking…"));
+    m_proxyStatus->setStyleSheet(QStringLiteral("color:#777"));
+    updateEnabled();
+    const QString spec = proxySpec();
+    m_check.setFuture(QtConcurrent::run([spec] {
+        ModelCheck r;
+        r.spec = spec;
+        auto info = inspectModel(spec.toStdString());
+        r.ok = info.ok();
+        r.message = info.ok() ? QString::fromStdString(info->summary)
+                              : QString::fromStdString(info.error().message);
+        return r;
+    }));
+}
+
+void ScoringDialog::updateEnabled()
+{
+    const bool resuming = m_resume->isChecked();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_proxy, m_device, m_precision, m_mode, m_eta, m_warmup,
+                                                       m_batch, m_limit, m_refFile, m_refHoldout, m_refPath, m_holdout})
+        w->setEnabled(!resuming);
+    m_refPath->setEnabled(!resuming && m_refFile->isChecked());
+    m_holdout->setEnabled(!resuming && m_refHoldout->isChecked());
+    const bool refOk = !m_refFile->isChecked() || !m_refPath->text().trimmed().isEmpty();
+    m_buttons->button(QDialogButtonBox::Ok)
+        ->setEnabled(resuming || (m_modelOk && refOk && m_eta->hasAcceptableInput()));
+}
+
+void ScoringDialog::setSettings(const RunSettings &s)
+{
+    const int i = m_proxy->findData(QString::fromStdString(s.proxy));
+    if (i >= 0)
+        m_proxy->setCurrentIndex(i);
+    if (m_device->findText(QString::fromStdString(s.device)) >= 0)
+        m_device->setCurrentText(QString::fromStdString(s.device));
+    m_precision->setCurrentText(QString::fromStdString(s.precision));
+    m_mode->setCurrentIndex(s.mode == ScoringMode::Exact ? 0 : 1);
+    m_eta->setText(QString::number(s.learningRate, 'g', 6));
+    m_warmup->setValue(s.warmupFraction);
+    m_batch->setValue(int(s.batchSize));
+    m_limit->setValue(int(s.limit));
+    m_holdout->setValue(s.referenceHoldout * 100.0);
+    m_refPath->setText(QString::fromStdString(s.referencePath));
+    (s.referencePath.empty() ? m_refHoldout : m_refFile)->setChecked(true);
+    updateEnabled();
+}
+
+void ScoringDialog::setResumableRun(int64_t runId, const QString &name, const RunSettings &settings)
+{
+    m_resumeRunId = runId;
+    m_resumeSettings = settings;
+    m_resume->setText(tr("Continue the unfinished run “%1” with its own settings").arg(name));
+    m_resume->setVisible(true);
+    m_resume->setChecked(true);
+    setSettings(settings);
+}
+
+std::optional<int64_t> ScoringDialog::resumeRunId() const
+{
+    if (m_resume->isVisible() && m_resume->isChecked() && m_resumeRunId > 0)
+        return m_resumeRunId;
+    return std::nullopt;
+}
+
+RunSettings ScoringDialog::settings() const
+{
+    if (resumeRunId())
+        return m_resumeSettings;
+    RunSettings s;
+    s.proxy = proxySpec().toStdString();
+    s.device = m_device->currentText().toStdString();
+    s.precision = m_precision->currentText().toStdString();
+    s.mode = ScoringMode(m_mode->currentData().toInt());
+    s.learningRate = QLocale::c().toDouble(m_eta->text());
+    s.warmupFraction = m_warmup->value();
+    s.batchSize = m_batch->value();
+    s.limit = m_limit->value();
+    if (m_refFile->isChecked())
+        s.referencePath = m_refPath->text().trimmed().toStdString();
+    s.referenceHoldout = m_holdout->value() / 100.0;
+    return s;
+}
+
+} // namespace ost::ui

@@ -1,0 +1,68 @@
+#pragma once
+// Chooses everything a scoring run needs and hands back RunSettings. The proxy choice is checked
+// (inspectModel) off the UI thread as soon as it is made, with the reason when it does not fit.
+#include "core/ost/RunSettings.h"
+
+#include <QDialog>
+#include <QFutureWatcher>
+
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QRadioButton;
+class QSpinBox;
+
+namespace ost::ui {
+
+struct ModelCheck {
+    QString spec;
+    bool ok = false;
+    QString message;
+};
+
+class ScoringDialog : public QDialog {
+    Q_OBJECT
+public:
+    // `resumable`: a paused/cancelled run that can be continued, with its settings.
+    explicit ScoringDialog(QWidget *parent = nullptr);
+    ~ScoringDialog() override;
+
+    void setResumableRun(int64_t runId, const QString &name, const RunSettings &settings);
+    void setSettings(const RunSettings &settings);
+    RunSettings settings() const;
+    std::optional<int64_t> resumeRunId() const;
+    bool modelChecked() const { return m_modelOk; }
+
+private:
+    void chooseFolder();
+    void checkModel();
+    void updateEnabled();
+    QString proxySpec() const;
+
+    QComboBox *m_proxy;
+    QLabel *m_proxyStatus;
+    QComboBox *m_device;
+    QComboBox *m_precision;
+    QRadioButton *m_refFile;
+    QRadioButton *m_refHoldout;
+    QLineEdit *m_refPath;
+    QDoubleSpinBox *m_holdout;
+    QComboBox *m_mode;
+    QLineEdit *m_eta;
+    QDoubleSpinBox *m_warmup;
+    QSpinBox *m_batch;
+    QSpinBox *m_limit;
+    QCheckBox *m_resume;
+    QDialogButtonBox *m_buttons;
+    int64_t m_resumeRunId = 0;
+    RunSettings m_resumeSettings;
+    bool m_modelOk = false;
+    QFutureWatcher<ModelCheck> m_check;
+};
+
+} // namespace ost::ui

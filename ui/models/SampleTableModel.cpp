@@ -1,0 +1,305 @@
+#include "ui/models/SampleTableModel.h"
+
+#include "ui/models/ThumbnailCache.h"
+#include "ui/session/ProjectSession.h"
+
+#include <QColor>
+#include <QFont>
+
+#include <cmath>
+#include <limits>
+
+namespace ost::ui {
+
+QString formatScore(double value)
+{
+    if (std::isnan(value))
+        return {};
+    if (value == 0.0)
+        return QStringLiteral("0");
+    const double mag = std::fabs(value);
+    if (mag >= 1e-3 && mag < 1e5)
+        return QString::number(value, 'f', mag >= 100 ? 1 : 4);
+    return QString::number(value, 'e', 2);
+}
+
+namespace {
+
+QString oneLine(const std::string &text, int maxChars)
+{
+    QString s = QString::fromStdString(text).simplified();
+    s.remove(QStringLiteral("<image>"));
+    s = s.trimmed();
+    if (s.size() > maxChars)
+        s = s.left(maxChars - 1) + QChar(0x2026);
+    return s;
+}
+
+QVariant number(double v)
+{
+    return std::isnan(v) ? QVariant() : QVariant(v);
+}
+
+} // namespace
+
+SampleTableModel::SampleTableModel(ThumbnailCache *thumbnails, QObject *parent)
+    : QAbstractTableModel(parent), m_thumbnails(thumbnails)
+{
+    connect(m_thumbnails, &ThumbnailCache::thumbnailReady, this, &SampleTableModel::onThumbnailReady);
+}
+
+ProjectSession *SampleTableModel::session() const { return m_session.data(); }
+
+void SampleTableModel::setSession(ProjectSession *session)
+{
+    beginResetModel();
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    m_samples.setDataset(session ? &session->dataset() : nullptr);
+    m_waitingRows.clear();
+    if (session) {
+        connect(session, &ProjectSession::scoresChanged, this, [this] { emitColumnsChanged(ColUtility, ColHarmful); });
+        connect(session, &ProjectSession::decisionsChanged, this,
+                [this] { emitColumnsChanged(ColDecision, ColDecision); });
+        connect(session, &ProjectSession::validationFinished, this,
+                [this] { emitColumnsChanged(ColProblems, ColProblems); });
+        connect(session, &ProjectSession::annotationsChanged, this, [this](qint64 row) {
+            if (row >= 0 && row < rowCount())
+                Q_EMIT dataChanged(index(int(row), ColTags), index(int(row), ColTags));
+        });
+    }
+    endResetModel();
+}
+
+void SampleTableModel::emitColumnsChanged(int first, int last)
+{
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, first), index(rowCount() - 1, last));
+}
+
+int SampleTableModel::rowCount(const QModelIndex &parent) const
+{
+    if (parent.isValid() || !m_session)
+        return 0;
+    return int(qMin<int64_t>(m_session->size(), std::numeric_limits<int>::max()));
+}
+
+int SampleTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString SampleTableModel::imagePath(int64_t row) const
+{
+    auto s = m_samples.get(row);
+    if (!s || !s->ok() || s->sample.resolvedImages.empty())
+        return {};
+    return QString::fromStdString(s->sample.resolvedImages.front());
+}
+
+QVariant SampleTableModel::thumbnail(int64_t row) const
+{
+    auto s = m_samples.get(row);
+    if (!s || !s->ok() || s->sample.images.empty())
+        return {}; // text-only sample: no picture at all
+    const QString path = imagePath(row);
+    QPixmap pm = m_thumbnails->thumbnail(path);
+    if (!pm.isNull())
+        return pm;
+    QList<int> &rows = m_waitingRows[path];
+    if (!rows.contains(int(row)))
+        rows << int(row);
+    return m_thumbnails->loadingPlaceholder();
+}
+
+void SampleTableModel::onThumbnailReady(const QString &path)
+{
+    const QList<int> rows = m_waitingRows.take(path);
+    for (int row : rows)
+        if (row < rowCount())
+            Q_EMIT dataChanged(index(row, ColThumbnail), index(row, ColThumbnail), {Qt::DecorationRole});
+}
+
+QVariant SampleTableModel::displayData(int64_t row, int column) const
+{
+    const ScoreSnapshot &scores = m_session->scores();
+    switch (column) {
+    case ColId:
+        return QString::fromStdString(m_session->dataset().id(row));
+    case ColQuestion:
+    case ColAnswer: {
+        auto s = m_samples.get(row);
+        if (!s->ok())
+            return column == ColQuestion ? tr("(unreadable: %1)").arg(s->error) : QString();
+        return oneLine(column == ColQuestion ? s->sample.question() : s->sample.answer(), 160);
+    }
+    case ColAnswerLength: {
+        auto s = m_samples.get(row);
+        return s->ok() ? QVariant(qlonglong(QString::fromStdString(s->sample.answer()).size())) : QVariant();
+    }
+    case ColUtility:
+        return formatScore(scores.utilityAt(row));
+    case ColRank:
+        return scores.rank.empty() || scores.rank[size_t(row)] == 0 ? QVariant()
+                                                                   : QVariant(qlonglong(scores.rank[size_t(row)]));
+    case ColLoss:
+    case ColIfd:
+    case ColLength:
+    case ColRandom:
+        return formatScore(scores.baselines[size_t(column - ColLoss)][size_t(row)]);
+    case ColHarmful:
+        return scores.isHarmful(row) ? tr("harmful") : QString();
+    case ColDecision:
+        return QString::fromStdString(decisionName(m_session->decision(row)));
+    case ColTags:
+        return m_session->tags(row).join(QStringLiteral(", "));
+    case ColProblems: {
+        const QStringList p = m_session->problems(row);
+        if (p.isEmpty())
+            return m_session->validationDone() ? tr("ok") : QString();
+        return p.size() == 1 ? p.front() : tr("%1 problems: %2").arg(p.size()).arg(p.front());
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant SampleTableModel::sortData(int64_t row, int column) const
+{
+    const ScoreSnapshot &scores = m_session->scores();
+    // Unscored rows sort below every score in descending order.
+    const auto num = [](double v) { return std::isnan(v) ? -std::numeric_limits<double>::infinity() : v; };
+    switch (column) {
+    case ColThumbnail:
+    case ColUtility:
+        return num(scores.utilityAt(row));
+    case ColRank:
+        return scores.rank.empty() || scores.rank[size_t(row)] == 0 ? std::numeric_limits<double>::infinity()
+                                                                   : double(scores.rank[size_t(row)]);
+    case ColLoss:
+    case ColIfd:
+    case ColLength:
+    case ColRandom:
+        return num(scores.baselines[size_t(column - ColLoss)][size_t(row)]);
+    case ColHarmful:
+        return scores.isHarmful(row) ? 1 : 0;
+    case ColDecision:
+        return int(m_session->decision(row));
+    case ColProblems:
+        return m_session->problems(row).size();
+    case ColAnswerLength:
+        return displayData(row, column);
+    default:
+        return displayData(row, column);
+    }
+}
+
+QVariant SampleTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!m_session || !index.isValid() || index.row() >= rowCount())
+        return {};
+    const int64_t row = index.row();
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        return column == ColThumbnail ? QVariant() : displayData(row, column);
+    case Qt::DecorationRole:
+        return column == ColThumbnail ? thumbnail(row) : QVariant();
+    case Qt::ToolTipRole:
+        if (column == ColQuestion || column == ColAnswer) {
+            auto s = m_samples.get(row);
+            if (!s->ok())
+                return s->error;
+            QString text = QString::fromStdString(column == ColQuestion ? s->sample.question() : s->sample.answer());
+            if (text.size() > 600)
+                text = text.left(600) + QChar(0x2026);
+            return text;
+        }
+        if (column == ColProblems)
+            return m_session->problems(row).join(QLatin1Char('\n'));
+        return {};
+    case Qt::TextAlignmentRole:
+        if ((column >= ColAnswerLength && column <= ColRandom))
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return int(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+        if (column == ColUtility || column == ColHarmful)
+            return m_session->scores().isHarmful(row) ? QColor(190, 30, 30) : QVariant();
+        if (column == ColDecision) {
+            const Decision d = m_session->decision(row);
+            return d == Decision::Keep ? QColor(20, 120, 50) : d == Decision::Drop ? QColor(190, 30, 30) : QColor(120, 120, 120);
+        }
+        if (column == ColProblems && !m_session->problems(row).isEmpty())
+            return QColor(170, 90, 0);
+        return {};
+    case Qt::FontRole:
+        if (column == ColDecision && m_session->decision(row) != Decision::Auto) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        return {};
+    case SortRole:
+        return sortData(row, column);
+    case SampleIndexRole:
+        return qlonglong(row);
+    case UtilityRole:
+        return number(m_session->scores().utilityAt(row));
+    case DecisionRole:
+        return int(m_session->decision(row));
+    case HarmfulRole:
+        return m_session->scores().isHarmful(row);
+    case ImagePathRole:
+        return imagePath(row);
+    case CaptionRole: {
+        const double u = m_session->scores().utilityAt(row);
+        const QString id = QString::fromStdString(m_session->dataset().id(row));
+        return std::isnan(u) ? id : QStringLiteral("%1\n%2").arg(id, formatScore(u));
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case ColThumbnail: return tr("Image");
+        case ColId: return tr("ID");
+        case ColQuestion: return tr("Question");
+        case ColAnswer: return tr("Answer");
+        case ColAnswerLength: return tr("Length");
+        case ColUtility: return tr("Utility");
+        case ColRank: return tr("Rank");
+        case ColLoss: return tr("Loss");
+        case ColIfd: return tr("IFD");
+        case ColLength: return tr("Len. score");
+        case ColRandom: return tr("Random");
+        case ColHarmful: return tr("Harmful");
+        case ColDecision: return tr("Decision");
+        case ColTags: return tr("Tags");
+        case ColProblems: return tr("Validation");
+        default: return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case ColUtility: return tr("One-step utility: loss drop on the reference set after one training step on this sample");
+        case ColRank: return tr("1 = most useful sample of the run");
+        case ColAnswerLength: return tr("Answer length in characters");
+        case ColLoss: return tr("Baseline: proxy loss of the answer");
+        case ColIfd: return tr("Baseline: instruction-following difficulty");
+        case ColLength: return tr("Baseline: length score");
+        case ColRandom: return tr("Baseline: random score");
+        case ColHarmful: return tr("Utility below the run's harmful threshold");
+        default: return {};
+        }
+    }
+    return {};
+}
+
+} // namespace ost::ui

@@ -1,0 +1,76 @@
+#pragma once
+// The sample table: one row per dataset record (rows are sample indices), columns read on demand
+// from the session's vectors or the parsed-sample LRU. Nothing here touches disk on the UI thread
+// except parsing the rows being painted; images come from the ThumbnailCache.
+#include "ui/models/SampleCache.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QPointer>
+
+namespace ost::ui {
+
+class ProjectSession;
+class ThumbnailCache;
+
+class SampleTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column {
+        ColThumbnail,
+        ColId,
+        ColQuestion,
+        ColAnswer,
+        ColAnswerLength,
+        ColUtility,
+        ColRank,
+        ColLoss,
+        ColIfd,
+        ColLength,
+        ColRandom,
+        ColHarmful,
+        ColDecision,
+        ColTags,
+        ColProblems,
+        ColumnCount
+    };
+    enum Role {
+        SortRole = Qt::UserRole + 1, // numbers for numeric columns, text otherwise
+        SampleIndexRole,
+        UtilityRole,   // double, invalid when not scored
+        DecisionRole,  // int(ost::Decision)
+        HarmfulRole,
+        ImagePathRole, // first resolved image, "" when none
+        CaptionRole,   // id and utility, for the gallery
+    };
+
+    explicit SampleTableModel(ThumbnailCache *thumbnails, QObject *parent = nullptr);
+
+    void setSession(ProjectSession *session); // nullptr: empty model
+    ProjectSession *session() const;
+    std::shared_ptr<const CachedSample> sampleAt(int64_t index) const { return m_samples.get(index); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    static int baselineColumn(size_t k) { return ColLoss + int(k); }
+
+private:
+    QVariant displayData(int64_t row, int column) const;
+    QVariant sortData(int64_t row, int column) const;
+    QVariant thumbnail(int64_t row) const;
+    QString imagePath(int64_t row) const;
+    void onThumbnailReady(const QString &path);
+    void emitColumnsChanged(int first, int last);
+
+    QPointer<ProjectSession> m_session;
+    ThumbnailCache *m_thumbnails;
+    SampleCache m_samples;
+    mutable QHash<QString, QList<int>> m_waitingRows; // image path -> rows showing its placeholder
+};
+
+QString formatScore(double value);
+
+} // namespace ost::ui

@@ -1,0 +1,54 @@
+#pragma once
+// Image thumbnails decoded on worker threads into a bounded cache. Requests are served newest
+// first (the rows the user is looking at now), and requests that fall far behind are dropped: the
+// view asks again if those rows come back on screen.
+#include <QCache>
+#include <QHash>
+#include <QImage>
+#include <QObject>
+#include <QPixmap>
+#include <QStringList>
+
+namespace ost::ui {
+
+class ThumbnailCache : public QObject {
+    Q_OBJECT
+public:
+    explicit ThumbnailCache(int maxSide = 128, QObject *parent = nullptr);
+    ~ThumbnailCache() override;
+
+    // The cached thumbnail, or a null pixmap after scheduling the decode (thumbnailReady follows).
+    // An empty path or an unreadable image gives the "missing" placeholder.
+    QPixmap thumbnail(const QString &path);
+    bool isPending(const QString &path) const;
+    int pendingCount() const { return int(m_queue.size()) + m_running; }
+    int maxSide() const { return m_maxSide; }
+
+    QPixmap loadingPlaceholder() const { return m_loading; }
+    QPixmap missingPlaceholder() const { return m_missing; }
+
+    void clear();
+
+Q_SIGNALS:
+    void thumbnailReady(const QString &path);
+    void idle(); // nothing queued or decoding
+
+private:
+    void startMore();
+    void finished(const QString &path, const QImage &image);
+
+    int m_maxSide;
+    QCache<QString, QPixmap> m_cache;
+    QStringList m_queue; // newest request first
+    QHash<QString, bool> m_inFlight;
+    int m_running = 0;
+    int m_maxRunning = 2;
+    bool m_shuttingDown = false;
+    QPixmap m_loading;
+    QPixmap m_missing;
+};
+
+// Decodes and scales one image to fit maxSide; null image on failure. Used by the cache's workers.
+QImage decodeThumbnail(const QString &path, int maxSide);
+
+} // namespace ost::ui

@@ -1,0 +1,246 @@
+#include "ui/session/ProjectSession.h"
+
+#include "ui/session/DecisionCommand.h"
+
+#include <QSet>
+#include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <map>
+
+namespace ost::ui {
+
+ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr<ProjectStore> store,
+                               ScoreSnapshot initialScores, QObject *parent)
+    : QObject(parent), m_dataset(std::move(dataset)), m_store(std::move(store)),
+      m_scores(std::make_shared<const ScoreSnapshot>(std::move(initialScores))), m_undo(new QUndoStack(this))
+{
+    loadDecisionsAndTags();
+    rebuildUndoHistory();
+
+    connect(&m_scoreWatcher, &QFutureWatcher<ScoreSnapshot>::finished, this, [this] {
+        m_scores = std::make_shared<const ScoreSnapshot>(m_scoreWatcher.result());
+        Q_EMIT scoresChanged();
+        if (m_reloadAgain) {
+            m_reloadAgain = false;
+            reloadScores();
+        }
+    });
+    connect(&m_validationWatcher, &QFutureWatcher<std::vector<ValidationIssue>>::finished, this, [this] {
+        if (m_validationWatcher.isCanceled())
+            return;
+        for (const ValidationIssue &issue : m_validationWatcher.result()) {
+            if (issue.index < 0)
+                continue;
+            QStringList &list = m_problems[issue.index];
+            const QString text = QString::fromStdString(issue.message);
+            if (!list.contains(text))
+                list << text;
+        }
+        m_validationDone = true;
+        Q_EMIT validationFinished();
+    });
+
+    // Problems found while indexing are known now; the full check (images) follows in the background.
+    for (const ValidationIssue &issue : m_dataset->indexIssues())
+        if (issue.index >= 0)
+            m_problems[issue.index] << QString::fromStdString(issue.message);
+    startValidation();
+}
+
+ProjectSession::~ProjectSession()
+{
+    if (m_validationCancel)
+        m_validationCancel->cancel();
+    // Workers hold their own shared_ptrs to the dataset and store; waiting keeps the watchers'
+    // signals from arriving at a half-destroyed object.
+    m_validationWatcher.waitForFinished();
+    m_scoreWatcher.waitForFinished();
+}
+
+QString ProjectSession::datasetPath() const { return QString::fromStdString(m_dataset->path()); }
+
+Decision ProjectSession::decision(int64_t index) const
+{
+    if (index < 0 || index >= int64_t(m_decisions.size()))
+        return Decision::Auto;
+    return Decision(m_decisions[size_t(index)]);
+}
+
+QStringList ProjectSession::allTagNames() const
+{
+    QSet<QString> names;
+    for (const QStringList &list : m_tags)
+        for (const QString &t : list)
+            names.insert(t);
+    QStringList sorted(names.begin(), names.end());
+    sorted.sort(Qt::CaseInsensitive);
+    return sorted;
+}
+
+void ProjectSession::loadDecisionsAndTags()
+{
+    m_decisions.assign(size_t(m_dataset->size()), uint8_t(Decision::Auto));
+    for (const auto &[id, d] : m_store->decisions()) {
+        const int64_t index = m_dataset->indexOf(id);
+        if (index >= 0)
+            m_decisions[size_t(index)] = uint8_t(d);
+    }
+    m_tags.clear();
+    for (const auto &[id, tags] : m_store->allTags()) {
+        const int64_t index = m_dataset->indexOf(id);
+        if (index < 0)
+            continue;
+        QStringList list;
+        for (const std::string &t : tags)
+            list << QString::fromStdString(t);
+        m_tags.insert(index, list);
+    }
+}
+
+void ProjectSession::rebuildUndoHistory()
+{
+    // The log is linear: batches in order of their first event. Undone batches at its end form the
+    // redo side; undone batches followed by newer ones were overwritten and are not redoable.
+    struct Batch {
+        int64_t id = 0;
+        std::vector<std::string> ids;
+        Decision decision = Decision::Auto;
+        bool undone = false;
+    };
+    std::vector<Batch> batches;
+    std::map<int64_t, size_t> position;
+    for (const DecisionEvent &e : m_store->decisionLog()) {
+        auto it = position.find(e.batch);
+        if (it == position.end()) {
+            it = position.emplace(e.batch, batches.size()).first;
+            batches.push_back({e.batch, {}, e.decision, e.undone});
+        }
+        Batch &b = batches[it->second];
+        b.ids.push_back(e.sampleId);
+        b.undone = b.undone && e.undone;
+    }
+    size_t firstRedo = batches.size();
+    while (firstRedo > 0 && batches[firstRedo - 1].undone)
+        --firstRedo;
+
+    std::vector<DecisionCommand *> redoSide;
+    for (size_t i = 0; i < batches.size(); ++i) {
+        if (batches[i].undone && i < firstRedo)
+            continue;
+        auto *cmd = new DecisionCommand(this, batches[i].id, batches[i].ids,
+                                        describeDecision(batches[i].decision, batches[i].ids.size()));
+        m_undo->push(cmd);
+        if (i >= firstRedo)
+            redoSide.push_back(cmd);
+    }
+    for (DecisionCommand *cmd : redoSide)
+        cmd->setReplaying(true);
+    m_undo->setIndex(m_undo->count() - int(redoSide.size()));
+    for (DecisionCommand *cmd : redoSide)
+        cmd->setReplaying(false);
+    m_undo->setClean();
+}
+
+bool ProjectSession::decide(const std::vector<int64_t> &indices, Decision decision, const QString &why)
+{
+    if (indices.empty())
+        return true;
+    std::vector<std::string> ids;
+    ids.reserve(indices.size());
+    for (int64_t i : indices)
+        if (i >= 0 && i < size())
+            ids.push_back(m_dataset->id(i));
+    auto *cmd = new DecisionCommand(this, std::move(ids), decision, why);
+    const int before = m_undo->index();
+    m_undo->push(cmd); // deletes cmd when its redo() failed (obsolete)
+    return m_undo->index() > before;
+}
+
+void ProjectSession::refreshDecisions(const std::vector<std::string> &ids)
+{
+    if (ids.size() > 2000) {
+        std::fill(m_decisions.begin(), m_decisions.end(), uint8_t(Decision::Auto));
+        for (const auto &[id, d] : m_store->decisions()) {
+            const int64_t index = m_dataset->indexOf(id);
+            if (index >= 0)
+                m_decisions[size_t(index)] = uint8_t(d);
+        }
+    } else {
+        for (const std::string &id : ids) {
+            const int64_t index = m_dataset->indexOf(id);
+            if (index >= 0)
+                m_decisions[size_t(index)] = uint8_t(m_store->decision(id));
+        }
+    }
+    Q_EMIT decisionsChanged();
+}
+
+QString ProjectSession::note(int64_t index) const
+{
+    if (index < 0 || index >= size())
+        return {};
+    return QString::fromStdString(m_store->note(m_dataset->id(index)));
+}
+
+bool ProjectSession::setNote(int64_t index, const QString &note)
+{
+    if (index < 0 || index >= size())
+        return false;
+    if (Status s = m_store->setNote(m_dataset->id(index), note.toStdString()); !s.ok()) {
+        Q_EMIT errorOccurred(QString::fromStdString(s.error().message));
+        return false;
+    }
+    Q_EMIT annotationsChanged(index);
+    return true;
+}
+
+bool ProjectSession::setTags(int64_t index, const QStringList &wanted)
+{
+    if (index < 0 || index >= size())
+        return false;
+    const std::string &id = m_dataset->id(index);
+    const QStringList current = m_tags.value(index);
+    for (const QString &t : current)
+        if (!wanted.contains(t))
+            if (Status s = m_store->removeTag(id, t.toStdString()); !s.ok()) {
+                Q_EMIT errorOccurred(QString::fromStdString(s.error().message));
+                return false;
+            }
+    for (const QString &t : wanted)
+        if (!current.contains(t))
+            if (Status s = m_store->addTag(id, t.toStdString()); !s.ok()) {
+                Q_EMIT errorOccurred(QString::fromStdString(s.error().message));
+                return false;
+            }
+    if (wanted.isEmpty())
+        m_tags.remove(index);
+    else
+        m_tags.insert(index, wanted);
+    Q_EMIT annotationsChanged(index);
+    return true;
+}
+
+void ProjectSession::reloadScores()
+{
+    if (m_scoreWatcher.isRunning()) {
+        m_reloadAgain = true;
+        return;
+    }
+    std::shared_ptr<Dataset> dataset = m_dataset;
+    std::shared_ptr<ProjectStore> store = m_store;
+    m_scoreWatcher.setFuture(QtConcurrent::run([dataset, store] { return loadScoreSnapshot(*dataset, *store); }));
+}
+
+void ProjectSession::startValidation()
+{
+    m_validationCancel = std::make_shared<CancelToken>();
+    std::shared_ptr<Dataset> dataset = m_dataset;
+    std::shared_ptr<CancelToken> cancel = m_validationCancel;
+    m_validationWatcher.setFuture(QtConcurrent::run([dataset, cancel] {
+        return validateDataset(*dataset, DatasetOptions{}, {}, cancel.get());
+    }));
+}
+
+} // namespace ost::ui

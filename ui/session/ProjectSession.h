@@ -1,0 +1,86 @@
+#pragma once
+// One open dataset and its project store, as the views see it: score snapshot, decisions, tags
+// and validation problems laid out by sample index, plus the undo stack of decisions. Lives on the
+// UI thread; the slow parts (reloading scores, validation) run on worker threads and swap in.
+#include "core/common/Progress.h"
+#include "core/data/Dataset.h"
+#include "core/store/ProjectStore.h"
+#include "ui/session/ScoreSnapshot.h"
+
+#include <QFutureWatcher>
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+class QUndoStack;
+
+namespace ost::ui {
+
+class ProjectSession : public QObject {
+    Q_OBJECT
+public:
+    ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr<ProjectStore> store,
+                   ScoreSnapshot initialScores, QObject *parent = nullptr);
+    ~ProjectSession() override;
+
+    const Dataset &dataset() const { return *m_dataset; }
+    ProjectStore &store() { return *m_store; }
+    std::shared_ptr<Dataset> sharedDataset() const { return m_dataset; }
+    std::shared_ptr<ProjectStore> sharedStore() const { return m_store; }
+    int64_t size() const { return m_dataset->size(); }
+    QString datasetPath() const;
+
+    const ScoreSnapshot &scores() const { return *m_scores; }
+    Decision decision(int64_t index) const;
+    QStringList tags(int64_t index) const { return m_tags.value(index); }
+    QStringList allTagNames() const;
+    QStringList problems(int64_t index) const { return m_problems.value(index); }
+    bool validationDone() const { return m_validationDone; }
+    int64_t problemCount() const { return m_problems.size(); }
+
+    // Records a decision for the given samples as one undoable step; returns false (and emits
+    // errorOccurred) when the store refuses it.
+    bool decide(const std::vector<int64_t> &indices, Decision decision, const QString &why = {});
+    QUndoStack *undoStack() const { return m_undo; }
+
+    QString note(int64_t index) const;
+    bool setNote(int64_t index, const QString &note);
+    bool setTags(int64_t index, const QStringList &tags);
+
+    // Re-reads the scores of the latest run off the UI thread; scoresChanged follows.
+    void reloadScores();
+    bool isReloadingScores() const { return m_scoreWatcher.isRunning(); }
+
+    // Used by DecisionCommand after the store changed: re-reads those samples' decisions.
+    void refreshDecisions(const std::vector<std::string> &ids);
+
+Q_SIGNALS:
+    void scoresChanged();
+    void decisionsChanged();
+    void annotationsChanged(qint64 index);
+    void validationFinished();
+    void errorOccurred(const QString &message);
+
+private:
+    void loadDecisionsAndTags();
+    void rebuildUndoHistory();
+    void startValidation();
+
+    std::shared_ptr<Dataset> m_dataset;
+    std::shared_ptr<ProjectStore> m_store;
+    std::shared_ptr<const ScoreSnapshot> m_scores;
+    std::vector<uint8_t> m_decisions; // by index, ost::Decision values
+    QHash<qint64, QStringList> m_tags;
+    QHash<qint64, QStringList> m_problems;
+    bool m_validationDone = false;
+    QUndoStack *m_undo = nullptr;
+    QFutureWatcher<ScoreSnapshot> m_scoreWatcher;
+    bool m_reloadAgain = false;
+    std::shared_ptr<CancelToken> m_validationCancel;
+    QFutureWatcher<std::vector<ValidationIssue>> m_validationWatcher;
+};
+
+} // namespace ost::ui

@@ -1,0 +1,78 @@
+#include "ui/session/ScoreSnapshot.h"
+
+#include "core/ost/RunSettings.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace ost::ui {
+
+const std::vector<std::string> &ScoreSnapshot::baselineMethods()
+{
+    static const std::vector<std::string> methods = {"loss", "ifd", "length", "random"};
+    return methods;
+}
+
+namespace {
+
+std::vector<double> valuesByIndex(const Dataset &dataset, const ProjectStore &store, int64_t runId,
+                                  const std::string &method)
+{
+    std::vector<double> values(size_t(dataset.size()), std::numeric_limits<double>::quiet_NaN());
+    for (const auto &[id, value] : store.scoreMap(runId, method)) {
+        const int64_t index = dataset.indexOf(id);
+        if (index >= 0 && index < int64_t(values.size()))
+            values[size_t(index)] = value;
+    }
+    return values;
+}
+
+} // namespace
+
+ScoreSnapshot loadScoreSnapshot(const Dataset &dataset, const ProjectStore &store, std::optional<int64_t> runId)
+{
+    ScoreSnapshot snap;
+    const size_t n = size_t(dataset.size());
+    snap.utility.assign(n, std::numeric_limits<double>::quiet_NaN());
+    snap.rank.assign(n, 0);
+    snap.baselines.assign(ScoreSnapshot::baselineMethods().size(),
+                          std::vector<double>(n, std::numeric_limits<double>::quiet_NaN()));
+
+    const std::optional<RunInfo> run = runId ? store.run(*runId) : store.latestRun();
+    if (!run)
+        return snap;
+    snap.runId = run->id;
+    snap.runName = run->name;
+    snap.runStatus = run->status;
+    if (auto settings = RunSettings::fromJson(run->settingsJson); settings.ok())
+        snap.harmfulThreshold = settings->harmfulThreshold;
+
+    // A run holds either exact or fast OST scores; prefer exact when both exist.
+    for (const char *method : {"ost", "ost-fast"}) {
+        if (store.scoreCount(run->id, method) > 0) {
+            snap.method = method;
+            break;
+        }
+    }
+    if (!snap.method.empty())
+        snap.utility = valuesByIndex(dataset, store, run->id, snap.method);
+    for (size_t k = 0; k < ScoreSnapshot::baselineMethods().size(); ++k) {
+        const std::string &m = ScoreSnapshot::baselineMethods()[k];
+        if (store.scoreCount(run->id, m) > 0)
+            snap.baselines[k] = valuesByIndex(dataset, store, run->id, m);
+    }
+
+    std::vector<int64_t> scored;
+    scored.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+        if (!std::isnan(snap.utility[i]))
+            scored.push_back(int64_t(i));
+    std::stable_sort(scored.begin(), scored.end(),
+                     [&](int64_t a, int64_t b) { return snap.utility[size_t(a)] > snap.utility[size_t(b)]; });
+    for (size_t r = 0; r < scored.size(); ++r)
+        snap.rank[size_t(scored[r])] = int64_t(r) + 1;
+    snap.scoredCount = int64_t(scored.size());
+    return snap;
+}
+
+} // namespace ost::ui
