@@ -85,7 +85,10 @@ Result<EncodedChat> encodeChat(const Sample &sample, const Tokenizer &tokenizer,
     const std::string who = "sample '" + sample.id + "'";
 
     Encoder enc(tokenizer);
-    std::optional<int64_t> padId, startId = tokenizer.tokenId(text::kVisionStart), endId = tokenizer.tokenId(text::kVisionEnd);
+    std::optional<int64_t> padId;
+    // Image blocks [<|vision_start|> .. <|vision_end|>] as token positions, recorded as they are
+    // laid out (a "<|vision_start|>" typed in the text must not count as an image).
+    std::vector<std::pair<size_t, size_t>> blocks;
     for (const ChatSegment &s : *layout) {
         switch (s.kind) {
         case ChatSegment::Text:
@@ -101,6 +104,8 @@ Result<EncodedChat> encodeChat(const Sample &sample, const Tokenizer &tokenizer,
         case ChatSegment::ImagePads:
             if (!padId && !(padId = tokenizer.tokenId(text::kImagePad)))
                 return Error{std::string("the tokenizer has no ") + text::kImagePad + " token (needed for " + who + ")"};
+            // The layout always puts <|vision_start|> just before the pads and <|vision_end|> after.
+            blocks.emplace_back(enc.result().inputIds.size() - 1, enc.result().inputIds.size() + s.count);
             for (int64_t i = 0; i < s.count; ++i)
                 enc.token(*padId, false);
             break;
@@ -109,18 +114,8 @@ Result<EncodedChat> encodeChat(const Sample &sample, const Tokenizer &tokenizer,
     enc.flush();
     EncodedChat out = std::move(enc.result());
 
-    // Image blocks [<|vision_start|> .. <|vision_end|>] must be kept whole or dropped whole: the
-    // vision tower produces exactly one feature per pad of each image it is given.
-    std::vector<std::pair<size_t, size_t>> blocks;
-    for (size_t i = 0; i < out.inputIds.size(); ++i) {
-        if (startId && out.inputIds[i] == *startId) {
-            size_t j = i + 1;
-            while (j < out.inputIds.size() && !(endId && out.inputIds[j] == *endId))
-                ++j;
-            blocks.emplace_back(i, j);
-            i = j;
-        }
-    }
+    // Image blocks must be kept whole or dropped whole: the vision tower produces exactly one
+    // feature per pad of each image it is given.
     size_t keep = out.inputIds.size();
     if (options.maxTokens > 0 && static_cast<int64_t>(keep) > options.maxTokens) {
         keep = static_cast<size_t>(options.maxTokens);

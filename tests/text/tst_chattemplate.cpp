@@ -190,6 +190,11 @@ private Q_SLOTS:
         auto s = makeSample({{"user", "<image>"}, {"assistant", "A"}}, 1);
         QVERIFY(!ost::encodeChat(s, *tok, {}).ok());
         QVERIFY(!ost::encodeChat(s, *tok, {0}).ok());
+        // Special-token syntax typed in the question is not an image.
+        auto typed = makeSample({{"user", "<|vision_start|>x<|vision_end|>"}, {"assistant", "A"}}, 0);
+        auto te = ost::encodeChat(typed, *tok, {});
+        QVERIFY(te.ok());
+        QCOMPARE(te->imageCount, int64_t{0});
         auto badRole = makeSample({{"human", "Q"}, {"assistant", "A"}}, 0);
         auto r2 = ost::renderChat(badRole, {});
         QVERIFY(!r2.ok());
