@@ -61,7 +61,65 @@ std::string checkPreTokenizer(const json &p)
     return {};
 }
 
-Result<BpeConfig> parseModel(const json &root)
+// model.vocab and model.merges (300k entries for Qwen2) are taken out of the parser as they
+// stream by instead of being built into a DOM and copied: that DOM was most of the load time.
+struct Streamed {
+    std::vector<std::pair<std::string, int64_t>> vocab;
+    std::vector<std::pair<std::string, std::string>> merges;
+    std::string error; // the first malformed vocab or merge entry
+};
+
+void addMerge(const json &e, Streamed &st)
+{
+    const std::string where = "merge " + std::to_string(st.merges.size());
+    // Two spellings exist: "a b" (older files) and ["a", "b"] (tokenizers >= 0.20).
+    if (e.is_string()) {
+        const std::string &s = e.get_ref<const std::string &>();
+        const size_t sp = s.find(' ');
+        if (sp == std::string::npos || sp == 0 || sp + 1 >= s.size() || s.find(' ', sp + 1) != std::string::npos) {
+            if (st.error.empty())
+                st.error = where + " '" + s + "' is not two tokens separated by a space";
+            return;
+        }
+        st.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
+    } else if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
+        st.merges.emplace_back(e[0].get<std::string>(), e[1].get<std::string>());
+    } else if (st.error.empty()) {
+        st.error = where + " is neither \"a b\" nor [\"a\", \"b\"]";
+    }
+}
+
+json parseStreaming(const std::string &text, Streamed &st)
+{
+    using Event = json::parse_event_t;
+    std::string top, second, pendingKey; // keys at depth 1 and 2 (e.g. "model", "vocab")
+    return json::parse(text, [&](int depth, Event ev, json &parsed) {
+        if (ev == Event::key && depth <= 2)
+            (depth == 1 ? top : second) = parsed.get<std::string>();
+        if (depth != 3 || top != "model")
+            return true;
+        if (second == "vocab") {
+            if (ev == Event::key) {
+                pendingKey = parsed.get<std::string>();
+            } else if (ev == Event::value && parsed.is_number_integer()) {
+                st.vocab.emplace_back(std::move(pendingKey), parsed.get<int64_t>());
+            } else if (ev == Event::value || ev == Event::object_end || ev == Event::array_end) {
+                if (st.error.empty())
+                    st.error = "vocab entry '" + pendingKey + "' has no integer id";
+            } else {
+                return true; // the start of a nested (malformed) value: its end is reported
+            }
+            return false;
+        }
+        if (second == "merges" && (ev == Event::value || ev == Event::array_end || ev == Event::object_end)) {
+            addMerge(parsed, st);
+            return false;
+        }
+        return true;
+    });
+}
+
+Result<BpeConfig> parseModel(const json &root, Streamed &st)
 {
     if (!root.is_object())
         return Error{"the top level is not a JSON object"};
@@ -71,8 +129,12 @@ Result<BpeConfig> parseModel(const json &root)
     const std::string type = m.value("type", m.contains("merges") ? "BPE" : "");
     if (type != "BPE")
         return Error{"model type '" + type + "' is not supported (only BPE)"};
-    if (!m.contains("vocab") || !m["vocab"].is_object() || m["vocab"].empty())
+    if (!st.error.empty())
+        return Error{st.error};
+    if (!m.contains("vocab") || !m["vocab"].is_object() || st.vocab.empty())
         return Error{"the BPE model has no vocab"};
+    if (m.contains("merges") && !m["merges"].is_array())
+        return Error{"model.merges is not a list"};
     if (m.value("byte_fallback", false))
         return Error{"byte_fallback BPE is not supported"};
     for (const char *key : {"continuing_subword_prefix", "end_of_word_suffix"})
@@ -90,34 +152,9 @@ Result<BpeConfig> parseModel(const json &root)
     if (!decoder.is_null() && typeOf(decoder) != "ByteLevel")
         return Error{"decoder " + decoder.dump() + " is not supported (only ByteLevel)"};
     c.ignoreMerges = m.value("ignore_merges", false);
+    c.vocab = std::move(st.vocab);
+    c.merges = std::move(st.merges);
 
-    c.vocab.reserve(m["vocab"].size());
-    for (auto it = m["vocab"].begin(); it != m["vocab"].end(); ++it) {
-        if (!it.value().is_number_integer())
-            return Error{"vocab entry '" + it.key() + "' has no integer id"};
-        c.vocab.emplace_back(it.key(), it.value().get<int64_t>());
-    }
-    if (m.contains("merges")) {
-        const json &merges = m["merges"];
-        if (!merges.is_array())
-            return Error{"model.merges is not a list"};
-        c.merges.reserve(merges.size());
-        // Two spellings exist: "a b" (older files) and ["a", "b"] (tokenizers >= 0.20).
-        for (size_t i = 0; i < merges.size(); ++i) {
-            const json &e = merges[i];
-            if (e.is_string()) {
-                const std::string &s = e.get_ref<const std::string &>();
-                const size_t sp = s.find(' ');
-                if (sp == std::string::npos || sp == 0 || sp + 1 >= s.size() || s.find(' ', sp + 1) != std::string::npos)
-                    return Error{"merge " + std::to_string(i) + " '" + s + "' is not two tokens separated by a space"};
-                c.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
-            } else if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
-                c.merges.emplace_back(e[0].get<std::string>(), e[1].get<std::string>());
-            } else {
-                return Error{"merge " + std::to_string(i) + " is neither \"a b\" nor [\"a\", \"b\"]"};
-            }
-        }
-    }
     if (root.contains("added_tokens") && root["added_tokens"].is_array()) {
         for (const json &a : root["added_tokens"]) {
             if (!a.is_object() || !a.contains("id") || !a["id"].is_number_integer() || !a.contains("content") ||
@@ -139,14 +176,15 @@ Result<std::unique_ptr<Tokenizer>> loadTokenizerJson(const std::string &path)
     std::stringstream buffer;
     buffer << in.rdbuf();
     json root;
+    Streamed streamed;
     try {
-        root = json::parse(buffer.str());
+        root = parseStreaming(buffer.str(), streamed);
     } catch (const json::exception &e) {
         return Error{"tokenizer file '" + path + "' is not valid JSON: " + e.what()};
     }
     Result<BpeConfig> config = Error{""};
     try {
-        config = parseModel(root);
+        config = parseModel(root, streamed);
     } catch (const json::exception &e) { // a field of an unexpected JSON type
         return Error{"tokenizer file '" + path + "': " + e.what()};
     }

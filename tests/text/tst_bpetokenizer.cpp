@@ -316,6 +316,28 @@ private Q_SLOTS:
         auto r3 = ost::loadTokenizerJson(noVocab);
         QVERIFY(!r3.ok());
         QVERIFY(r3.error().message.find("no vocab") != std::string::npos);
+
+        // Malformed entries of the streamed parts (vocab, merges) are named too.
+        const std::string tiny = readFile(kTinyTokenizer);
+        auto broken = [&](const char *name, const std::string &from, const std::string &to) {
+            std::string body = tiny;
+            const size_t at = body.find(from);
+            if (at == std::string::npos)
+                return std::string();
+            body.replace(at, from.size(), to);
+            return write(name, body);
+        };
+        const std::string badId = broken("d.json", "\"!\": 33", "\"!\": \"x\"");
+        QVERIFY(!badId.empty());
+        auto r4 = ost::loadTokenizerJson(badId);
+        QVERIFY(!r4.ok());
+        QVERIFY2(r4.error().message.find("vocab entry '!'") != std::string::npos, r4.error().message.c_str());
+        const std::string badMerges = broken("e.json", "\"merges\": [", "\"merges\": [7, ");
+        QVERIFY(!badMerges.empty());
+        auto r5 = ost::loadTokenizerJson(badMerges);
+        QVERIFY(!r5.ok());
+        QVERIFY2(r5.error().message.find("merge 0") != std::string::npos, r5.error().message.c_str());
+        QVERIFY(r5.error().message.find(badMerges) != std::string::npos);
     }
 };
 
