@@ -24,48 +24,48 @@ struct Placed {
     int x, y, radius;
 };
 
-// Rejection sampling of centres; a shape's extent is bounded by `radius` around its centre, plus a
-// gap so that neighbours never share a pixel.
+// The picture is a 4 x 4 grid of cells and each shape sits alone in its cell, slightly jittered.
+// Why: at 112 px a cell is 28 px, i.e. 2 x 2 patches of 14 px, which a Qwen2-VL style vision tower
+// merges into one token, so "how many" becomes "how many tokens show a shape". And every shape has the
+// same area (see draw()), so the share of coloured pixels is count x constant whatever the shape or
+// colour: the tiny proxy can read the count from mean-pooled patches. Random sizes and positions left
+// a tiny model near chance after a few hundred steps.
+constexpr int kGrid = 4;
+
 std::vector<Placed> place(demo::DeterministicRandom &rng, int count, int size)
 {
-    const int gap = std::max(3, size / 32);
-    int minRadius = std::max(5, size * 6 / 100);
-    int maxRadius = std::max(minRadius, size * 10 / 100);
-    for (;;) {
-        std::vector<Placed> out;
-        for (int attempt = 0; attempt < 2000 && static_cast<int>(out.size()) < count; ++attempt) {
-            const int r = rng.between(minRadius, maxRadius);
-            const int margin = r + 2;
-            const Placed p{rng.between(margin, size - 1 - margin), rng.between(margin, size - 1 - margin), r};
-            bool clear = true;
-            for (const Placed &q : out) {
-                const double dist = std::hypot(p.x - q.x, p.y - q.y);
-                clear = clear && dist > p.radius + q.radius + gap;
-            }
-            if (clear)
-                out.push_back(p);
-        }
-        if (static_cast<int>(out.size()) == count)
-            return out;
-        // Crowded: smaller shapes next time (never needed at the default sizes, kept for tiny images).
-        minRadius = std::max(3, minRadius - 1);
-        maxRadius = std::max(minRadius, maxRadius - 1);
+    const int cell = size / kGrid;
+    const int radius = std::max(3, cell * 28 / 100); // of the circle; the triangle reaches 1.56x further
+    const int jitter = std::max(0, cell / 2 - radius * 3 / 2 - 2); // keeps every shape inside its own cell
+    std::vector<int> cells(kGrid * kGrid);
+    for (size_t i = 0; i < cells.size(); ++i)
+        cells[i] = static_cast<int>(i);
+    rng.shuffle(cells);
+    std::vector<Placed> out;
+    for (int i = 0; i < count && i < kGrid * kGrid; ++i) {
+        const int cx = (cells[static_cast<size_t>(i)] % kGrid) * cell + cell / 2;
+        const int cy = (cells[static_cast<size_t>(i)] / kGrid) * cell + cell / 2;
+        out.push_back({cx + rng.between(-jitter, jitter), cy + rng.between(-jitter, jitter), radius});
     }
+    return out;
 }
 
+// All three shapes cover about pi r^2 pixels: square half side r sqrt(pi)/2, triangle circumradius
+// r sqrt(4 pi / (3 sqrt 3)).
 void draw(cv::Mat &img, const std::string &shape, const Placed &p, const cv::Scalar &color)
 {
+    const double r = p.radius;
     if (shape == "circle") {
         cv::circle(img, {p.x, p.y}, p.radius, color, cv::FILLED, cv::LINE_8);
     } else if (shape == "square") {
-        const int h = static_cast<int>(p.radius * 0.7); // half side: the corners stay within the radius
+        const int h = static_cast<int>(std::lround(r * 0.886));
         cv::rectangle(img, {p.x - h, p.y - h}, {p.x + h, p.y + h}, color, cv::FILLED, cv::LINE_8);
-    } else { // triangle, pointing up, inscribed in the radius
-        const double r = p.radius;
-        const std::vector<cv::Point> pts = {
-            {p.x, static_cast<int>(std::lround(p.y - r))},
-            {static_cast<int>(std::lround(p.x - r * 0.866)), static_cast<int>(std::lround(p.y + r * 0.5))},
-            {static_cast<int>(std::lround(p.x + r * 0.866)), static_cast<int>(std::lround(p.y + r * 0.5))}};
+    } else { // triangle, pointing up
+        const double R = r * 1.555;
+        const auto at = [&](double dx, double dy) {
+            return cv::Point(static_cast<int>(std::lround(p.x + dx)), static_cast<int>(std::lround(p.y + dy)));
+        };
+        const std::vector<cv::Point> pts = {at(0, -R), at(-R * 0.866, R * 0.5), at(R * 0.866, R * 0.5)};
         cv::fillPoly(img, std::vector<std::vector<cv::Point>>{pts}, color, cv::LINE_8);
     }
 }
