@@ -113,6 +113,13 @@ Status createSchema(sql::Db &db)
     sql::Transaction tx(db);
     if (!tx.begun().ok())
         return tx.begun();
+    // Another process (the app and `ostc` started together) may have created it while we waited for
+    // the write lock: then there is nothing to do.
+    auto tables = singleInteger(db, "SELECT count(*) FROM sqlite_master");
+    if (!tables.ok())
+        return tables.error();
+    if (*tables > 0)
+        return Status::success();
     if (Status s = db.exec(kSchemaV1); !s.ok())
         return s;
     if (Status s = db.exec("PRAGMA application_id=" + std::to_string(kProjectApplicationId)); !s.ok())

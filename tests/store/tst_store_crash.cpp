@@ -93,6 +93,33 @@ private Q_SLOTS:
         qInfo("%lld scores in whole batches after %d kills", static_cast<long long>(total), rounds);
         QVERIFY(total > 0); // the kills did land while batches were being written
     }
+
+    // The app and `ostc` started on the same new dataset: both create the project at the same moment.
+    void twoProcessesCreateOneProject()
+    {
+        QTemporaryDir dir;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            const std::string path = (dir.path() + "/new" + QString::number(attempt) + ".ostproj").toStdString();
+            pid_t children[2];
+            for (pid_t &child : children) {
+                child = fork();
+                QVERIFY(child >= 0);
+                if (child == 0) {
+                    auto store = ProjectStore::open(path);
+                    _exit(store.ok() && (*store)->addTag("x", std::to_string(getpid())).ok() ? 0 : 1);
+                }
+            }
+            for (pid_t child : children) {
+                int status = 0;
+                QCOMPARE(waitpid(child, &status, 0), child);
+                QVERIFY(WIFEXITED(status));
+                QCOMPARE(WEXITSTATUS(status), 0);
+            }
+            auto store = ProjectStore::open(path);
+            QVERIFY(store.ok());
+            QCOMPARE((*store)->tags("x").size(), size_t(2));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TstStoreCrash)

@@ -66,7 +66,8 @@ public:
     const std::string &path() const { return m_path; }
     sqlite3 *handle() { return m_db; }
 
-    // Prepared once per SQL text and reused (the store runs the same few dozen statements).
+    // Prepared once per SQL text and reused (the store runs the same few dozen statements). One SQL
+    // text has one statement: do not hold two Query objects of the same text at once.
     Query query(const std::string &sqlText);
     // For pragmas and DDL: runs every statement in the text, no rows expected.
     Status exec(const std::string &sqlText);
