@@ -119,6 +119,18 @@ private Q_SLOTS:
         QVERIFY(hasIssue(quick, "missing", 6, "not found"));
     }
 
+    void placeholderInsideAnswerIsOnlyAWarning()
+    {
+        // Real model-written answers sometimes contain "<image>" as text (MATH-V has one).
+        writeFile(file("answer-tag.jsonl"), messagesRecord("t", "images/a.png", "See <image> and <image>.") + "\n");
+        auto r = Dataset::open(file("answer-tag.jsonl"));
+        QVERIFY(r.ok());
+        const auto issues = validateDataset(*r.value());
+        dump(issues);
+        QCOMPARE(issues.size(), size_t(1));
+        QVERIFY(hasIssue(issues, "t", 1, "assistant turn contains 2 literal <image>", ValidationIssue::Severity::Warning));
+    }
+
     void malformedLinesInJsonArray()
     {
         writeFile(file("arr.json"), "[\n" + messagesRecord("a1", "images/a.png") + ",\n{\"id\": \"bad\", tru},\n" +
