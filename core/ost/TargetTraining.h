@@ -1,0 +1,45 @@
+#pragma once
+// Trains a small target model on a chosen subset and measures held-out accuracy, for
+// `ostc bench synthetic` (the method's claim in miniature: training on OST's top samples should beat
+// random and loss-based subsets). Accuracy needs no generation: each held-out question comes with
+// candidate answers (the reference answer with its final number replaced by 1..9), and the model's
+// answer is the candidate with the lowest loss. Torch-free header.
+#include "core/common/Result.h"
+#include "core/data/Sample.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ost {
+
+struct TargetTrainingOptions {
+    std::string proxy = "builtin-tiny";
+    std::string device = "cpu";
+    uint64_t seed = 1;           // initialisation and data order (same for every subset)
+    double learningRate = 2e-3;
+    int64_t steps = 100;         // equal optimiser-step budget for every subset (small ones repeat epochs)
+    int64_t batchSize = 8;
+    int64_t maxTokens = 512;
+};
+
+struct MultipleChoice {
+    Sample sample;                        // question + image; its answer is replaced by each candidate
+    std::vector<std::string> candidates;  // full answer texts
+    int correct = 0;                      // index into candidates
+};
+
+// Builds the candidates for a sample whose answer ends in a final number `trueAnswer`: the same text
+// with every standalone occurrence of that number replaced by k, for k in 1..maxChoice.
+MultipleChoice makeNumberChoice(const Sample &sample, int trueAnswer, int maxChoice = 9);
+
+struct TargetResult {
+    double accuracy = 0;
+    int64_t steps = 0;
+    double seconds = 0;
+};
+
+Result<TargetResult> trainAndEvaluate(const std::vector<Sample> &train, const std::vector<MultipleChoice> &test,
+                                      const TargetTrainingOptions &options);
+
+} // namespace ost

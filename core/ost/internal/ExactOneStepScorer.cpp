@@ -1,0 +1,44 @@
+#include "core/ost/internal/ExactOneStepScorer.h"
+
+#include <stdexcept>
+
+namespace ost::scoring {
+
+ExactOneStepScorer::ExactOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
+                                       const ReferenceLoss &reference, StepRule rule, double referenceLossAtTheta)
+    : m_model(model), m_params(std::move(params)), m_saved(snapshot(m_params)), m_reference(reference),
+      m_rule(rule), m_referenceLoss(referenceLossAtTheta)
+{
+}
+
+ExactOneStepScorer::Outcome ExactOneStepScorer::score(const model::ModelBatch &single)
+{
+    if (single.inputIds.size(0) != 1)
+        throw std::invalid_argument("ExactOneStepScorer::score expects a batch of one sample");
+    std::vector<torch::Tensor> inputs;
+    inputs.reserve(m_params.size());
+    for (const auto &p : m_params)
+        inputs.push_back(p.tensor);
+
+    const torch::Tensor loss = m_model.perSampleLoss(single).sum();
+    const auto grads = torch::autograd::grad({loss}, inputs, {}, false, false, /*allow_unused=*/true);
+    Outcome out;
+    out.loss = loss.item<double>();
+    {
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < m_params.size(); ++i)
+            if (grads[i].defined())
+                m_params[i].tensor.sub_(m_rule.update(grads[i]));
+    }
+    // Restore even when evaluating V throws (e.g. out of memory): θ must never stay stepped.
+    try {
+        out.utility = m_referenceLoss - m_reference.evaluate(m_model);
+    } catch (...) {
+        restore(m_params, m_saved);
+        throw;
+    }
+    restore(m_params, m_saved);
+    return out;
+}
+
+} // namespace ost::scoring

@@ -1,0 +1,47 @@
+#include "core/ost/internal/FastOneStepScorer.h"
+
+#include <cmath>
+
+namespace ost::scoring {
+
+FastOneStepScorer::FastOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
+                                     const ReferenceLoss &reference, double learningRate, double relativeStep)
+    : m_model(model), m_params(std::move(params)), m_saved(snapshot(m_params)), m_learningRate(learningRate)
+{
+    m_direction = reference.gradient(m_model, m_params);
+    double thetaSq = 0, dSq = 0;
+    for (size_t i = 0; i < m_params.size(); ++i) {
+        thetaSq += m_saved[i].to(torch::kDouble).pow(2).sum().item<double>();
+        dSq += m_direction[i].to(torch::kDouble).pow(2).sum().item<double>();
+    }
+    const double thetaNorm = std::sqrt(thetaSq), dNorm = std::sqrt(dSq);
+    // A zero gradient of L_V (V already fitted) gives utility 0 for everyone; any ε works then.
+    m_epsilon = dNorm > 0 ? relativeStep * std::max(thetaNorm, 1.0) / dNorm : 1.0;
+}
+
+void FastOneStepScorer::setShifted(double sign)
+{
+    torch::NoGradGuard noGrad;
+    for (size_t i = 0; i < m_params.size(); ++i)
+        m_params[i].tensor.copy_(m_saved[i] + m_direction[i] * (sign * m_epsilon));
+}
+
+std::vector<double> FastOneStepScorer::score(const model::ModelBatch &batch)
+{
+    torch::Tensor plus, minus;
+    try {
+        torch::NoGradGuard noGrad;
+        setShifted(+1);
+        plus = m_model.perSampleLoss(batch).to(torch::kDouble);
+        setShifted(-1);
+        minus = m_model.perSampleLoss(batch).to(torch::kDouble);
+    } catch (...) {
+        restore(m_params, m_saved);
+        throw;
+    }
+    restore(m_params, m_saved);
+    const torch::Tensor u = ((plus - minus) / (2 * m_epsilon) * m_learningRate).cpu().contiguous();
+    return std::vector<double>(u.data_ptr<double>(), u.data_ptr<double>() + u.numel());
+}
+
+} // namespace ost::scoring

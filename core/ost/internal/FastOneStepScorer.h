@@ -1,0 +1,35 @@
+#pragma once
+// First-order OST for a whole batch at once, without a backward pass per sample:
+//   utility(z) ≈ η·⟨∇L_V, g_z⟩ = η · d/dε loss_z(θ + ε·d)|₀  with d = ∇L_V(θ)
+// d is computed once; the directional derivative of every sample's loss along d comes from a
+// symmetric finite difference of two batched forward passes:
+//   (loss_b(θ + εd) − loss_b(θ − εd)) / 2ε
+// with ε = relativeStep·|θ|/|d| so the perturbation is a fixed small share of the weights whatever
+// the gradient's scale. θ is restored bit for bit from a saved copy after each batch. It models the
+// SGD step only (Adam's first step is not a directional derivative of the sample's loss).
+#include "core/model/internal/VisionLanguageModel.h"
+#include "core/ost/internal/ParameterScope.h"
+#include "core/ost/internal/ReferenceLoss.h"
+
+namespace ost::scoring {
+
+class FastOneStepScorer {
+public:
+    FastOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
+                      const ReferenceLoss &reference, double learningRate, double relativeStep = 1e-3);
+
+    std::vector<double> score(const model::ModelBatch &batch); // one utility per sample
+    double epsilon() const { return m_epsilon; }
+
+private:
+    void setShifted(double sign);
+
+    model::VisionLanguageModel &m_model;
+    std::vector<ScopedParameter> m_params;
+    std::vector<torch::Tensor> m_saved;
+    std::vector<torch::Tensor> m_direction;
+    double m_learningRate;
+    double m_epsilon = 0;
+};
+
+} // namespace ost::scoring

@@ -1,0 +1,35 @@
+#pragma once
+// Plain SFT training of a proxy (AdamW on the mean per-sample loss): the warm-up before scoring and
+// the small target-model trainings of `ostc bench synthetic`. Also (de)serialises parameters so a
+// warm-up checkpoint can live in the project store as a blob.
+#include "core/common/Result.h"
+#include "core/model/internal/VisionLanguageModel.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ost::scoring {
+
+using CollateFn = std::function<model::ModelBatch(const std::vector<model::EncodedSample> &)>;
+
+struct TrainOptions {
+    double learningRate = 1e-3;
+    int64_t epochs = 1;
+    int64_t batchSize = 8;
+    int64_t maxSteps = 0;      // > 0: stop after this many optimiser steps (equal step budgets)
+    uint64_t seed = 0;         // shuffling order
+    double clipNorm = 1.0;     // gradient norm clip (0: off); keeps tiny-model warm-ups stable
+};
+
+// Trains in place; shuffles with the seed each epoch. `onStep(step, totalSteps)` may return false
+// to stop early (cancel). Returns the number of steps taken. Leaves the module in eval mode.
+Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<model::EncodedSample> &samples,
+                           const TrainOptions &options, const CollateFn &collate,
+                           const std::function<bool(int64_t, int64_t)> &onStep = {});
+
+// All parameters and buffers by name, through torch's archive format.
+std::string saveParameters(torch::nn::Module &module);
+Status loadParameters(torch::nn::Module &module, const std::string &bytes);
+
+} // namespace ost::scoring

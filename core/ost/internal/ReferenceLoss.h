@@ -1,0 +1,31 @@
+#pragma once
+// L_V: the mean per-sample loss of the proxy over the reference (anchor) set V, evaluated in the
+// batches it was collated into. Samples weigh equally whatever batch they fall in.
+#include "core/model/internal/VisionLanguageModel.h"
+#include "core/ost/internal/ParameterScope.h"
+
+#include <vector>
+
+namespace ost::scoring {
+
+class ReferenceLoss {
+public:
+    explicit ReferenceLoss(std::vector<model::ModelBatch> batches);
+
+    // L_V at the model's current parameters, without autograd (summed in double so the tiny
+    // difference L_V(θ) − L_V(θ') is not lost to fp32 accumulation order).
+    double evaluate(model::VisionLanguageModel &model) const;
+
+    // ∇L_V with respect to `params` (for the fast mode's direction); leaves the module's .grad alone.
+    std::vector<torch::Tensor> gradient(model::VisionLanguageModel &model,
+                                        const std::vector<ScopedParameter> &params) const;
+
+    int64_t sampleCount() const { return m_count; }
+    const std::vector<model::ModelBatch> &batches() const { return m_batches; }
+
+private:
+    std::vector<model::ModelBatch> m_batches;
+    int64_t m_count = 0;
+};
+
+} // namespace ost::scoring

@@ -1,0 +1,42 @@
+#include "core/ost/RunSettings.h"
+
+#include <QtTest>
+
+class TstRunSettings : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip()
+    {
+        ost::RunSettings s;
+        s.mode = ost::ScoringMode::Fast;
+        s.learningRate = 0.25;
+        s.parameterScope = "last:2";
+        s.baselines = {"loss", "random"};
+        s.seed = 77;
+        s.shardIndex = 3;
+        s.shardCount = 8;
+        auto back = ost::RunSettings::fromJson(s.toJson());
+        QVERIFY(back.ok());
+        QCOMPARE(back->toJson(), s.toJson());
+        QVERIFY(back->mode == ost::ScoringMode::Fast);
+        QCOMPARE(back->seed, uint64_t(77));
+    }
+    void missingKeysKeepDefaults()
+    {
+        auto s = ost::RunSettings::fromJson(R"({"proxy":"x"})");
+        QVERIFY(s.ok());
+        QCOMPARE(QString::fromStdString(s->proxy), QStringLiteral("x"));
+        QCOMPARE(s->batchSize, int64_t(8));
+    }
+    void badInputIsAnError()
+    {
+        QVERIFY(!ost::RunSettings::fromJson("{").ok());
+        QVERIFY(!ost::RunSettings::fromJson(R"({"mode":"slow"})").ok());
+        auto wrongType = ost::RunSettings::fromJson(R"({"batchSize":"eight"})");
+        QVERIFY(!wrongType.ok());
+        QVERIFY(wrongType.error().message.find("type") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstRunSettings)
+#include "tst_runsettings.moc"
