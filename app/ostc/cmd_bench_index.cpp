@@ -127,6 +127,7 @@ int run(Args &args)
         j["peak_rss_mb"] = peakMb;
         j["peak_rss_reset_before_open"] = peakReset;
         j["rss_growth_mb"] = growthMb;
+        j["rss_before_open_mb"] = rssBefore / 1024.0;
         j["lookup_and_read_ms"] = lookupMs;
         j["lookup_ok"] = lookupOk;
         std::cout << j.dump(2) << "\n";
@@ -140,7 +141,8 @@ int run(Args &args)
         std::printf("  %-22s %.0f samples/s, %.0f MB/s\n", "throughput", rate, seconds > 0 ? fileMb / seconds : 0);
         std::printf("  %-22s %.1f MB%s  (goal < 400 MB for 1M)\n", "peak RSS (VmHWM)", peakMb,
                     peakReset ? "" : " (could not reset: includes generation)");
-        std::printf("  %-22s %.1f MB\n", "RSS kept by the index", growthMb);
+        std::printf("  %-22s %.1f MB (RSS before the open %.1f MB: program and libraries)\n", "RSS kept by the index",
+                    growthMb, rssBefore / 1024.0);
         std::printf("  %-22s %.2f ms %s\n", "lookup + sample()", lookupMs, lookupOk ? "ok" : "FAILED");
     }
     if (!tempDir.empty())

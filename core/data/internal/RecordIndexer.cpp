@@ -326,7 +326,7 @@ Result<RecordIndex> indexRecords(int fd, int64_t fileSize, const ProgressCallbac
     return Indexer(fd, fileSize, progress, cancel).run();
 }
 
-void makeIdsUnique(RecordIndex &index)
+std::vector<uint32_t> makeIdsUnique(RecordIndex &index)
 {
     auto &ids = index.ids;
     std::vector<uint32_t> order(ids.size());
@@ -366,6 +366,9 @@ void makeIdsUnique(RecordIndex &index)
         index.issues.push_back(std::move(v));
         ids[idx] = std::move(newId);
     }
+    if (!renames.empty())
+        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return ids[a] < ids[b]; });
+    return order;
 }
 
 } // namespace ost::detail

@@ -33,6 +33,7 @@ Result<RecordIndex> indexRecords(int fd, int64_t fileSize, const ProgressCallbac
                                  const CancelToken *cancel);
 
 // Gives duplicate ids a "#2", "#3"... suffix in file order (first keeps its id) and reports each.
-void makeIdsUnique(RecordIndex &index);
+// Returns the record positions sorted by (unique) id, for lookups.
+std::vector<uint32_t> makeIdsUnique(RecordIndex &index);
 
 } // namespace ost::detail
