@@ -13,6 +13,13 @@
 
 namespace ost {
 
+struct JobHooks; // core/jobs/internal/JobHooks.h: test seams (proxy factory, fault injection)
+
+// Where failures go: a sample that cannot be read or encoded (missing image, too many tokens) gets a
+// score row with method "error" (value 0) in the run, the tag "scoring-error", and its message in
+// the run's blob errorsBlobKey(runId) (JSON id -> message); it is logged with its id and the job goes
+// on. A resume does not retry it (delete the run, or fix the sample: an edited sample has a new
+// content hash and is scored again).
 class ScoringJob {
 public:
     ScoringJob(const Dataset &dataset, ProjectStore &store, RunSettings settings);
@@ -22,6 +29,16 @@ public:
     // Pauses while cancel.isPaused(); stops between batches when cancelled (status "cancelled").
     Result<int64_t> run(const ProgressCallback &progress, CancelToken &cancel,
                         std::optional<int64_t> resumeRunId = std::nullopt);
+
+    // Test seams; production code never calls this.
+    void setHooks(std::shared_ptr<JobHooks> hooks);
+
+    // Store blob keys a run writes beside its scores:
+    //  timings: JSON {"methods": {method: seconds}, "samples": n, "batchSize": b} for the samples
+    //           scored by this process (what `ostc bench` turns into samples/s);
+    //  errors:  JSON {id: message} of the samples that could not be scored.
+    static std::string timingsBlobKey(int64_t runId);
+    static std::string errorsBlobKey(int64_t runId);
 
 private:
     struct Impl;

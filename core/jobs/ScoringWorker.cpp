@@ -1,0 +1,162 @@
+#include "core/jobs/internal/ScoringWorker.h"
+
+#include "core/ost/internal/Baselines.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace ost::jobs {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+} // namespace
+
+ScoringWorker::ScoringWorker(RunSettings settings, model::LoadedProxy proxy, torch::Device device,
+                             const JobHooks &hooks)
+    : m_settings(std::move(settings)), m_proxy(std::move(proxy)), m_device(device), m_hooks(hooks)
+{
+}
+
+scoring::CollateFn ScoringWorker::collateFn() const
+{
+    const int64_t pad = m_proxy.encoder->padTokenId();
+    const torch::Device device = m_device;
+    const JobHooks &hooks = m_hooks;
+    return [pad, device, &hooks](const std::vector<model::EncodedSample> &s) {
+        return hooks.collate ? hooks.collate(s, pad, device) : model::collate(s, pad, device);
+    };
+}
+
+std::string ScoringWorker::primaryMethod() const
+{
+    return m_settings.mode == ScoringMode::Fast ? "ost-fast" : "ost";
+}
+
+Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss)
+{
+    ChatTemplateOptions options;
+    options.maxTokens = m_settings.maxTokens;
+    std::vector<model::EncodedSample> encoded;
+    for (const auto &s : reference) {
+        auto e = m_proxy.encoder->encode(s, options);
+        if (!e.ok()) {
+            spdlog::warn("reference sample {} left out of V: {}", s.id, e.error().message);
+            continue;
+        }
+        encoded.push_back(e.takeValue());
+    }
+    if (encoded.empty())
+        return Error{"the reference set V has no usable sample (every one failed to encode; see the log)"};
+    const auto collate = collateFn();
+    std::vector<model::ModelBatch> batches;
+    const size_t step = static_cast<size_t>(std::max<int64_t>(1, m_settings.batchSize));
+    for (size_t i = 0; i < encoded.size(); i += step)
+        batches.push_back(collate({encoded.begin() + i, encoded.begin() + std::min(encoded.size(), i + step)}));
+    m_reference = std::make_unique<scoring::ReferenceLoss>(std::move(batches));
+
+    auto &model = *m_proxy.model;
+    model.module().eval();
+    auto params = scoring::selectParameters(model, m_settings.parameterScope);
+    if (!params.ok())
+        return params.error();
+    m_referenceLoss = referenceLoss ? *referenceLoss : m_reference->evaluate(model);
+    if (m_settings.mode == ScoringMode::Fast) {
+        if (m_settings.stepRule != "sgd")
+            return Error{"fast mode approximates the SGD step only; use --step sgd or --mode exact"};
+        m_fast = std::make_unique<scoring::FastOneStepScorer>(model, params.takeValue(), *m_reference,
+                                                              m_settings.learningRate);
+    } else {
+        auto rule = scoring::StepRule::parse(m_settings.stepRule, m_settings.learningRate);
+        if (!rule.ok())
+            return rule.error();
+        m_exact = std::make_unique<scoring::ExactOneStepScorer>(model, params.takeValue(), *m_reference,
+                                                                rule.value(), m_referenceLoss);
+    }
+    return {};
+}
+
+ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples)
+{
+    ChunkResult out;
+    auto &model = *m_proxy.model;
+    const auto collate = collateFn();
+    ChatTemplateOptions options;
+    options.maxTokens = m_settings.maxTokens;
+
+    // Encoding failures become "error" rows; the rest is scored together.
+    std::vector<const Sample *> ok;
+    std::vector<model::EncodedSample> encoded;
+    auto t = Clock::now();
+    for (const Sample *s : samples) {
+        auto e = m_proxy.encoder->encode(*s, options);
+        if (!e.ok()) {
+            out.errors[s->id] = e.error().message;
+            out.rows.push_back({s->id, s->contentHash, "error", 0.0});
+            continue;
+        }
+        ok.push_back(s);
+        encoded.push_back(e.takeValue());
+    }
+    const double encodeSeconds = since(t);
+    if (encoded.empty())
+        return out;
+    auto addRow = [&](size_t i, const std::string &method, double v) {
+        out.rows.push_back({ok[i]->id, ok[i]->contentHash, method, v});
+    };
+
+    const std::string primary = primaryMethod();
+    t = Clock::now();
+    if (m_fast) {
+        const auto u = m_fast->score(collate(encoded));
+        for (size_t i = 0; i < u.size(); ++i)
+            addRow(i, primary, u[i]);
+    } else {
+        for (size_t i = 0; i < encoded.size(); ++i)
+            addRow(i, primary, m_exact->score(collate({encoded[i]})).utility);
+    }
+    out.time.seconds[primary] = since(t) + encodeSeconds;
+
+    std::vector<double> losses;
+    for (const auto &method : m_settings.baselines) {
+        t = Clock::now();
+        if (method == "loss" || (method == "ifd" && losses.empty())) {
+            losses = scoring::batchLosses(model, collate(encoded));
+            if (method == "loss")
+                for (size_t i = 0; i < losses.size(); ++i)
+                    addRow(i, "loss", losses[i]);
+        }
+        if (method == "ifd") {
+            ChatTemplateOptions answerOnly = options;
+            answerOnly.includeQuestion = false;
+            std::vector<model::EncodedSample> alone;
+            std::vector<size_t> which;
+            for (size_t i = 0; i < ok.size(); ++i) {
+                auto e = m_proxy.encoder->encode(*ok[i], answerOnly);
+                if (e.ok()) {
+                    alone.push_back(e.takeValue());
+                    which.push_back(i);
+                }
+            }
+            if (!alone.empty()) {
+                const auto unconditional = scoring::batchLosses(model, collate(alone));
+                for (size_t k = 0; k < which.size(); ++k)
+                    addRow(which[k], "ifd", scoring::ifdRatio(losses[which[k]], unconditional[k]));
+            }
+            // ifd includes the conditional forward it needs, even when "loss" already paid for it.
+            if (out.time.seconds.count("loss"))
+                out.time.seconds["ifd"] += out.time.seconds["loss"];
+        } else if (method == "length") {
+            for (size_t i = 0; i < ok.size(); ++i)
+                addRow(i, "length", static_cast<double>(ok[i]->answer().size()));
+        } else if (method == "random") {
+            for (size_t i = 0; i < ok.size(); ++i)
+                addRow(i, "random", scoring::randomScore(m_settings.seed, ok[i]->id));
+        }
+        out.time.seconds[method] += since(t);
+    }
+    return out;
+}
+
+} // namespace ost::jobs

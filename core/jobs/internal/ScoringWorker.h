@@ -1,0 +1,62 @@
+#pragma once
+// One proxy on one device with its scorers: turns a chunk of samples into score rows (OST utility
+// plus the run's baselines, or an "error" row for a sample that cannot be encoded). The job runs one
+// worker per device, each in its own thread with its own model copy.
+#include "core/jobs/internal/JobHooks.h"
+#include "core/ost/RunSettings.h"
+#include "core/ost/internal/ExactOneStepScorer.h"
+#include "core/ost/internal/FastOneStepScorer.h"
+#include "core/ost/internal/ProxyTrainer.h"
+#include "core/store/ProjectStore.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace ost::jobs {
+
+struct MethodSeconds {
+    std::map<std::string, double> seconds; // method -> wall seconds spent on it
+    void add(const MethodSeconds &o)
+    {
+        for (const auto &[k, v] : o.seconds)
+            seconds[k] += v;
+    }
+};
+
+struct ChunkResult {
+    std::vector<ScoreRow> rows;
+    std::map<std::string, std::string> errors; // sample id -> message
+    MethodSeconds time;
+};
+
+class ScoringWorker {
+public:
+    ScoringWorker(RunSettings settings, model::LoadedProxy proxy, torch::Device device, const JobHooks &hooks);
+
+    torch::Device device() const { return m_device; }
+    model::LoadedProxy &proxy() { return m_proxy; }
+    scoring::CollateFn collateFn() const;
+
+    // Encodes V (errors name the sample) and prepares the scorers around the model's current θ.
+    // `referenceLoss`: L_V(θ) when already known (computed once per run), else computed here.
+    Status prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss);
+    double referenceLoss() const { return m_referenceLoss; }
+
+    // May throw (e.g. out of memory); θ is restored either way.
+    ChunkResult scoreChunk(const std::vector<const Sample *> &samples);
+
+    std::string primaryMethod() const;
+
+private:
+    RunSettings m_settings;
+    model::LoadedProxy m_proxy;
+    torch::Device m_device;
+    const JobHooks &m_hooks;
+    std::unique_ptr<scoring::ReferenceLoss> m_reference;
+    std::unique_ptr<scoring::ExactOneStepScorer> m_exact;
+    std::unique_ptr<scoring::FastOneStepScorer> m_fast;
+    double m_referenceLoss = 0;
+};
+
+} // namespace ost::jobs

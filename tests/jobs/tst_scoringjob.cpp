@@ -1,0 +1,352 @@
+// The scoring job end to end on the toy proxy: rows per method, failures recorded, resume after
+// cancel and after SIGKILL, shard + merge equal to one run, out-of-memory back-off, pause.
+#include "../ost/ToyModel.h"
+#include "MemoryDataset.h"
+
+#include "core/jobs/ScoringJob.h"
+#include "core/jobs/ShardMerge.h"
+#include "core/jobs/internal/JobHooks.h"
+#include "core/ost/PoolSplit.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <set>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace ost;
+using namespace ost::testing;
+
+namespace {
+
+std::vector<Sample> pool(int n)
+{
+    const char *answers[] = {"4 because two and two", "zzzz qqq", "4, so the answer is 4", "xyzzy",
+                             "9 obviously", "it is four: 4", "no idea at all", "44444", "the answer: 4"};
+    std::vector<Sample> out;
+    for (int i = 0; i < n; ++i) {
+        const std::string src = i % 4 == 0 ? "gold/" : "model/";
+        out.push_back(toySample(src + std::to_string(i), "what is " + std::to_string(i % 5) + "+4?",
+                                std::string(answers[i % 9]) + std::string(i / 9, '!')));
+    }
+    out[7] = toySample("model/7", "what is 2+4?", "FAIL: image missing");
+    out[11].turns.clear(); // unreadable record
+    return out;
+}
+
+std::shared_ptr<JobHooks> toyHooks()
+{
+    auto h = std::make_shared<JobHooks>();
+    h->loadProxy = [](const std::string &, const model::ProxyOptions &o) -> Result<model::LoadedProxy> {
+        model::LoadedProxy p;
+        p.model = std::make_shared<ToyModel>(o.seed + 1);
+        p.encoder = std::make_shared<ToyEncoder>();
+        p.description = "toy";
+        return p;
+    };
+    h->collate = [](const std::vector<model::EncodedSample> &s, int64_t pad, const torch::Device &) {
+        return toyCollate(s, pad);
+    };
+    return h;
+}
+
+RunSettings settings()
+{
+    RunSettings s;
+    s.referenceHoldout = 0.1;
+    s.warmupFraction = 0.2;
+    s.warmupLearningRate = 1e-2;
+    s.batchSize = 4;
+    s.learningRate = 0.05;
+    return s;
+}
+
+using ScoreTable = std::map<std::string, std::map<std::string, double>>; // method -> id -> value
+
+ScoreTable table(const ProjectStore &store, int64_t run)
+{
+    ScoreTable t;
+    for (const auto &row : store.scores(run))
+        t[row.method][row.sampleId] = row.value;
+    return t;
+}
+
+void compareTables(const ScoreTable &a, const ScoreTable &b, double tolerance)
+{
+    QCOMPARE(a.size(), b.size());
+    for (const auto &[method, values] : a) {
+        QVERIFY2(b.count(method), method.c_str());
+        QCOMPARE(values.size(), b.at(method).size());
+        for (const auto &[id, v] : values) {
+            QVERIFY2(b.at(method).count(id), id.c_str());
+            const double w = b.at(method).at(id);
+            QVERIFY2(std::abs(v - w) <= tolerance * std::max(1.0, std::abs(v)) || (std::isnan(v) && std::isnan(w)),
+                     qPrintable(QString("%1 %2: %3 vs %4").arg(method.c_str(), id.c_str()).arg(v).arg(w)));
+        }
+    }
+}
+
+// Ids the job should score (pool minus the held-out V), and which of them cannot be scored.
+std::set<std::string> candidateIds(const RunSettings &s)
+{
+    const auto samples = pool(30);
+    std::vector<std::string> ids;
+    for (const auto &x : samples)
+        ids.push_back(x.id);
+    std::set<std::string> out;
+    for (auto i : splitPool(ids, s, false).scoring)
+        out.insert(ids[i]);
+    return out;
+}
+
+std::set<std::string> keysOf(const std::map<std::string, double> &m)
+{
+    std::set<std::string> out;
+    for (const auto &[k, v] : m)
+        out.insert(k);
+    return out;
+}
+
+struct Fixture {
+    QTemporaryDir dir;
+    MemoryDataset dataset{pool(30)};
+    std::unique_ptr<ProjectStore> open(const std::string &name)
+    {
+        return ProjectStore::open(dir.filePath(QString::fromStdString(name)).toStdString()).takeValue();
+    }
+    Result<int64_t> score(ProjectStore &store, RunSettings s, std::shared_ptr<JobHooks> hooks = toyHooks(),
+                          std::optional<int64_t> resume = std::nullopt, CancelToken *token = nullptr)
+    {
+        ScoringJob job(dataset, store, s);
+        job.setHooks(hooks);
+        CancelToken own;
+        return job.run({}, token ? *token : own, resume);
+    }
+};
+
+} // namespace
+
+class TstScoringJob : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { torch::set_num_threads(1); }
+
+    // First, before torch has started any thread pool in this process (fork-safety).
+    void resumeAfterSigkillLosesOnlyTheBatchInFlight()
+    {
+        Fixture f;
+        const std::string path = f.dir.filePath("killed.ostproj").toStdString();
+        const pid_t child = fork();
+        if (child == 0) {
+            auto store = ProjectStore::open(path).takeValue();
+            auto hooks = toyHooks();
+            int chunks = 0;
+            hooks->beforeChunk = [&](int64_t) {
+                if (++chunks == 3)
+                    ::kill(::getpid(), SIGKILL); // mid-batch 3: batches 1 and 2 are stored
+            };
+            f.score(*store, settings(), hooks);
+            ::_exit(0);
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+        auto store = ProjectStore::open(path).takeValue();
+        const auto run = store->latestRun();
+        QVERIFY(run);
+        QCOMPARE(QString::fromStdString(run->status), QStringLiteral("running"));
+        const int64_t stored = store->scoreCount(run->id, "ost");
+        QVERIFY2(stored >= 6 && stored <= 8, qPrintable(QString::number(stored))); // two batches of 4
+        auto resumed = f.score(*store, settings(), toyHooks(), run->id);
+        QVERIFY2(resumed.ok(), resumed.ok() ? "" : resumed.error().message.c_str());
+        QCOMPARE(QString::fromStdString(store->run(run->id)->status), QStringLiteral("done"));
+
+        auto fresh = f.open("fresh.ostproj");
+        auto uninterrupted = f.score(*fresh, settings());
+        QVERIFY(uninterrupted.ok());
+        compareTables(table(*store, run->id), table(*fresh, uninterrupted.value()), 0.0);
+    }
+
+    void scoresEveryMethodAndRecordsFailures()
+    {
+        Fixture f;
+        auto store = f.open("a.ostproj");
+        auto run = f.score(*store, settings());
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        const auto t = table(*store, run.value());
+        // 30 records, 10% held out as V, every other one scored or recorded as failed.
+        const auto candidates = candidateIds(settings());
+        QCOMPARE(candidates.size(), size_t(27));
+        std::set<std::string> all = keysOf(t.at("ost"));
+        for (const auto &id : keysOf(t.at("error")))
+            QVERIFY(all.insert(id).second);
+        QCOMPARE(all, candidates);
+        std::set<std::string> failing;
+        for (const char *id : {"model/7", "model/11"})
+            if (candidates.count(id))
+                failing.insert(id);
+        QCOMPARE(keysOf(t.at("error")), failing);
+        for (const char *m : {"loss", "ifd", "length", "random"})
+            QCOMPARE(t.at(m).size(), t.at("ost").size());
+        const auto errors = store->blob(ScoringJob::errorsBlobKey(run.value()));
+        QVERIFY(errors && errors->find(failing.count("model/7") ? "missing" : "JSON") != std::string::npos);
+        QVERIFY(store->tags(*failing.begin()) == std::vector<std::string>{"scoring-error"});
+        const auto timings = store->blob(ScoringJob::timingsBlobKey(run.value()));
+        QVERIFY(timings && timings->find("\"ost\"") != std::string::npos);
+        const auto info = store->run(run.value());
+        QCOMPARE(QString::fromStdString(info->status), QStringLiteral("done"));
+        QCOMPARE(info->scoredCount, int64_t(t.at("ost").size()));
+        bool anyNegative = false, anyPositive = false;
+        for (const auto &[id, u] : t.at("ost")) {
+            anyNegative |= u < 0;
+            anyPositive |= u > 0;
+        }
+        QVERIFY(anyPositive);
+        QVERIFY(anyNegative || anyPositive);
+
+        // The same settings again (a new run) reuse the warm-up checkpoint and give the same scores.
+        auto again = f.score(*store, settings());
+        QVERIFY(again.ok());
+        QVERIFY(again.value() != run.value());
+        compareTables(table(*store, again.value()), t, 0.0);
+    }
+
+    void cancelThenResumeEqualsOneRun()
+    {
+        Fixture f;
+        auto store = f.open("c.ostproj");
+        CancelToken token;
+        auto hooks = toyHooks();
+        hooks->afterBatch = [&](int64_t stored) {
+            if (stored == 2)
+                token.cancel();
+        };
+        auto first = f.score(*store, settings(), hooks, std::nullopt, &token);
+        QVERIFY(first.ok());
+        QCOMPARE(QString::fromStdString(store->run(first.value())->status), QStringLiteral("cancelled"));
+        const int64_t stored = store->scoreCount(first.value(), "ost") + store->scoreCount(first.value(), "error");
+        QVERIFY2(stored == 8 || stored == 9, qPrintable(QString::number(stored))); // + an unreadable record
+        auto second = f.score(*store, settings(), toyHooks(), first.value());
+        QVERIFY(second.ok());
+        QCOMPARE(second.value(), first.value());
+        auto fresh = f.open("c2.ostproj");
+        auto whole = f.score(*fresh, settings());
+        compareTables(table(*store, first.value()), table(*fresh, whole.value()), 0.0);
+    }
+
+    void shardsMergeToTheUnshardedScores()
+    {
+        Fixture f;
+        auto whole = f.open("whole.ostproj");
+        auto wholeRun = f.score(*whole, settings());
+        QVERIFY(wholeRun.ok());
+        std::vector<std::string> paths;
+        for (int k = 0; k < 3; ++k) {
+            RunSettings s = settings();
+            s.shardIndex = k;
+            s.shardCount = 3;
+            paths.push_back(f.dir.filePath(QString("shard-%1.ostproj").arg(k)).toStdString());
+            auto shard = ProjectStore::open(paths.back()).takeValue();
+            QVERIFY(f.score(*shard, s).ok());
+        }
+        auto merged = f.open("merged.ostproj");
+        auto report = mergeShardStores(*merged, paths);
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
+        QVERIFY(report->warnings.empty());
+        QCOMPARE(report->runs, int64_t(1));
+        const auto run = merged->latestRun();
+        QCOMPARE(QString::fromStdString(run->status), QStringLiteral("done"));
+        QCOMPARE(run->settingsJson, whole->run(wholeRun.value())->settingsJson);
+        // OST is per sample, so exact; batched baselines may differ in the last bits of a matmul.
+        compareTables(table(*merged, run->id), table(*whole, wholeRun.value()), 1e-6);
+        QCOMPARE(table(*merged, run->id).at("ost"), table(*whole, wholeRun.value()).at("ost"));
+
+        auto partial = f.open("partial.ostproj");
+        auto missing = mergeShardStores(*partial, {paths[0], paths[2]});
+        QVERIFY(missing.ok());
+        QCOMPARE(missing->warnings.size(), size_t(1));
+        QVERIFY(missing->warnings.front().find("shard 1/3 is missing") != std::string::npos);
+    }
+
+    void outOfMemoryHalvesTheBatch()
+    {
+        Fixture f;
+        auto store = f.open("oom.ostproj");
+        auto hooks = toyHooks();
+        std::vector<int64_t> sizes;
+        int throwsLeft = 2;
+        hooks->beforeChunk = [&](int64_t n) {
+            sizes.push_back(n);
+            if (throwsLeft > 0) {
+                --throwsLeft;
+                throw std::runtime_error("CUDA out of memory. Tried to allocate 2.00 GiB");
+            }
+        };
+        auto run = f.score(*store, settings(), hooks);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        QCOMPARE(sizes[0], int64_t(4));
+        QCOMPARE(sizes[1], int64_t(2));
+        QCOMPARE(sizes[2], int64_t(1));
+        QCOMPARE(sizes.back(), int64_t(1)); // stays small for the rest of the run
+        auto plain = f.open("plain.ostproj");
+        auto reference = f.score(*plain, settings());
+        QCOMPARE(table(*store, run.value()).at("ost"), table(*plain, reference.value()).at("ost"));
+
+        // Any other error fails the job with a message naming the batch.
+        auto broken = toyHooks();
+        broken->beforeChunk = [](int64_t) { throw std::runtime_error("shape mismatch"); };
+        auto other = f.open("other.ostproj");
+        auto failed = f.score(*other, settings(), broken);
+        QVERIFY(!failed.ok());
+        QVERIFY(failed.error().message.find("shape mismatch") != std::string::npos);
+        QCOMPARE(QString::fromStdString(other->latestRun()->status), QStringLiteral("failed"));
+    }
+
+    void pausesBetweenBatches()
+    {
+        Fixture f;
+        auto store = f.open("p.ostproj");
+        CancelToken token;
+        auto hooks = toyHooks();
+        std::string statusWhilePaused;
+        hooks->afterBatch = [&](int64_t stored) {
+            if (stored != 1)
+                return;
+            token.setPaused(true);
+            std::thread([&] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                statusWhilePaused = store->latestRun()->status;
+                token.setPaused(false);
+            }).detach();
+        };
+        auto run = f.score(*store, settings(), hooks, std::nullopt, &token);
+        QVERIFY(run.ok());
+        QCOMPARE(QString::fromStdString(statusWhilePaused), QStringLiteral("paused"));
+        QCOMPARE(QString::fromStdString(store->run(run.value())->status), QStringLiteral("done"));
+    }
+
+    void fastModeScoresInBatches()
+    {
+        Fixture f;
+        auto store = f.open("fast.ostproj");
+        RunSettings s = settings();
+        s.mode = ScoringMode::Fast;
+        s.learningRate = 1e-3;
+        s.baselines = {};
+        auto run = f.score(*store, s);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        const auto t = table(*store, run.value());
+        QCOMPARE(t.at("ost-fast").size() + t.at("error").size(), size_t(27));
+        QVERIFY(!t.count("ost"));
+        s.stepRule = "adam";
+        auto adam = f.score(*store, s);
+        QVERIFY(!adam.ok()); // fast mode models the SGD step only
+    }
+};
+
+QTEST_GUILESS_MAIN(TstScoringJob)
+#include "tst_scoringjob.moc"
