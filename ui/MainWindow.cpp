@@ -459,3 +459,5 @@ void MainWindow::dropEvent(QDropEvent *e)
 }
 
 } // namespace ost::ui
+
+#include "moc_MainWindow.cpp"

@@ -129,3 +129,5 @@ void ScreenshotTaker::capture()
 }
 
 } // namespace ost::ui
+
+#include "moc_ScreenshotTaker.cpp"

@@ -365,3 +365,5 @@ void ExportDialog::startExport()
 }
 
 } // namespace ost::ui
+
+#include "moc_ExportDialog.cpp"

@@ -88,3 +88,5 @@ void ScoringController::cancel()
 }
 
 } // namespace ost::ui
+
+#include "moc_ScoringController.cpp"

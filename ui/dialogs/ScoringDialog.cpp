@@ -253,3 +253,5 @@ RunSettings ScoringDialog::settings() const
 }
 
 } // namespace ost::ui
+
+#include "moc_ScoringDialog.cpp"

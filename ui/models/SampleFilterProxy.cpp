@@ -120,3 +120,5 @@ bool SampleFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &rig
 }
 
 } // namespace ost::ui
+
+#include "moc_SampleFilterProxy.cpp"

@@ -303,3 +303,5 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
 }
 
 } // namespace ost::ui
+
+#include "moc_SampleTableModel.cpp"

@@ -49,7 +49,8 @@ QImage decodeThumbnail(const QString &path, int maxSide)
 ThumbnailCache::ThumbnailCache(int maxSide, QObject *parent)
     : QObject(parent), m_maxSide(maxSide), m_cache(2000)
 {
-    m_maxRunning = qMax(1, qMin(4, QThread::idealThreadCount()));
+    m_maxRunning = qMax(2, qMin(4, QThread::idealThreadCount()));
+    m_pool.setMaxThreadCount(m_maxRunning);
     m_loading = makePlaceholder(maxSide, QColor(232, 234, 238), QStringLiteral("…"));
     m_missing = makePlaceholder(maxSide, QColor(250, 228, 228), QStringLiteral("✕"));
 }
@@ -59,10 +60,8 @@ ThumbnailCache::~ThumbnailCache()
     m_queue.clear();
     m_shuttingDown = true;
     // Workers post their results to this object; wait so none arrives after destruction.
-    while (m_running > 0) {
-        QThreadPool::globalInstance()->waitForDone(50);
-        QCoreApplication::sendPostedEvents(this);
-    }
+    m_pool.waitForDone();
+    QCoreApplication::sendPostedEvents(this); // the finished() calls, now ignored
 }
 
 void ThumbnailCache::clear()
@@ -99,7 +98,7 @@ void ThumbnailCache::startMore()
         m_inFlight.insert(path, true);
         ++m_running;
         const int side = m_maxSide;
-        QThreadPool::globalInstance()->start([this, path, side] {
+        m_pool.start([this, path, side] {
             const QImage image = decodeThumbnail(path, side);
             QMetaObject::invokeMethod(this, [this, path, image] { finished(path, image); }, Qt::QueuedConnection);
         });
@@ -120,3 +119,5 @@ void ThumbnailCache::finished(const QString &path, const QImage &image)
 }
 
 } // namespace ost::ui
+
+#include "moc_ThumbnailCache.cpp"

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QPixmap>
 #include <QStringList>
+#include <QThreadPool>
 
 namespace ost::ui {
 
@@ -38,6 +39,7 @@ private:
     void finished(const QString &path, const QImage &image);
 
     int m_maxSide;
+    QThreadPool m_pool; // own threads: long validation or scoring work must not starve thumbnails
     QCache<QString, QPixmap> m_cache;
     QStringList m_queue; // newest request first
     QHash<QString, bool> m_inFlight;

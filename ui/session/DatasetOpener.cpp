@@ -87,3 +87,5 @@ void DatasetOpener::cancel()
 }
 
 } // namespace ost::ui
+
+#include "moc_DatasetOpener.cpp"

@@ -238,9 +238,12 @@ void ProjectSession::startValidation()
     m_validationCancel = std::make_shared<CancelToken>();
     std::shared_ptr<Dataset> dataset = m_dataset;
     std::shared_ptr<CancelToken> cancel = m_validationCancel;
-    m_validationWatcher.setFuture(QtConcurrent::run([dataset, cancel] {
+    m_validationPool.setMaxThreadCount(1);
+    m_validationWatcher.setFuture(QtConcurrent::run(&m_validationPool, [dataset, cancel] {
         return validateDataset(*dataset, DatasetOptions{}, {}, cancel.get());
     }));
 }
 
 } // namespace ost::ui
+
+#include "moc_ProjectSession.cpp"

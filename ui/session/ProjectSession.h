@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QObject>
 #include <QStringList>
+#include <QThreadPool>
 
 #include <memory>
 #include <vector>
@@ -79,6 +80,7 @@ private:
     QUndoStack *m_undo = nullptr;
     QFutureWatcher<ScoreSnapshot> m_scoreWatcher;
     bool m_reloadAgain = false;
+    QThreadPool m_validationPool; // one thread: validation decodes every image and may take minutes
     std::shared_ptr<CancelToken> m_validationCancel;
     QFutureWatcher<std::vector<ValidationIssue>> m_validationWatcher;
 };

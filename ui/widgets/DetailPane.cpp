@@ -350,3 +350,5 @@ void DetailPane::refreshDetails()
 }
 
 } // namespace ost::ui
+
+#include "moc_DetailPane.cpp"

@@ -44,3 +44,5 @@ QPushButton *EmptyState::addButton(const QString &text)
 }
 
 } // namespace ost::ui
+
+#include "moc_EmptyState.cpp"

@@ -119,3 +119,5 @@ SampleFilter FilterBar::filter() const
 }
 
 } // namespace ost::ui
+
+#include "moc_FilterBar.cpp"

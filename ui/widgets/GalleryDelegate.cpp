@@ -71,3 +71,5 @@ void GalleryDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, con
 }
 
 } // namespace ost::ui
+
+#include "moc_GalleryDelegate.cpp"

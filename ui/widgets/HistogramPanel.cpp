@@ -59,3 +59,5 @@ void HistogramPanel::syncSpin()
 }
 
 } // namespace ost::ui
+
+#include "moc_HistogramPanel.cpp"

@@ -195,3 +195,5 @@ void HistogramWidget::mouseReleaseEvent(QMouseEvent *)
 }
 
 } // namespace ost::ui
+
+#include "moc_HistogramWidget.cpp"

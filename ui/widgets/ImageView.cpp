@@ -105,3 +105,5 @@ void ImageView::resizeEvent(QResizeEvent *e)
 }
 
 } // namespace ost::ui
+
+#include "moc_ImageView.cpp"

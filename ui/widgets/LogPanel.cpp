@@ -38,3 +38,5 @@ void LogPanel::append(int level, const QString &text)
 }
 
 } // namespace ost::ui
+
+#include "moc_LogPanel.cpp"

@@ -194,3 +194,5 @@ void ReviewQueueWidget::next() { setCurrentRow(qMin(currentRow() + 1, m_proxy->r
 void ReviewQueueWidget::previous() { setCurrentRow(qMax(currentRow() - 1, 0)); }
 
 } // namespace ost::ui
+
+#include "moc_ReviewQueueWidget.cpp"

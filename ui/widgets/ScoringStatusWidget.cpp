@@ -69,3 +69,5 @@ ScoringStatusWidget::ScoringStatusWidget(ScoringController *controller, QWidget 
 QString ScoringStatusWidget::text() const { return m_label->text(); }
 
 } // namespace ost::ui
+
+#include "moc_ScoringStatusWidget.cpp"
