@@ -1,0 +1,203 @@
+// The sample table model and its filter proxy: model invariants (QAbstractItemModelTester),
+// columns, sorting, every filter, and thumbnails arriving from the worker threads.
+#include "UiTestData.h"
+
+#include "ui/models/SampleFilterProxy.h"
+#include "ui/models/SampleTableModel.h"
+#include "ui/models/ThumbnailCache.h"
+#include "ui/session/DatasetOpener.h"
+#include "ui/session/ProjectSession.h"
+
+#include <QAbstractItemModelTester>
+#include <QPixmap>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace ost;
+using namespace ost::ui;
+
+class TestSampleTableModel : public QObject {
+    Q_OBJECT
+
+    static constexpr int N = 12;
+    QTemporaryDir m_dir;
+    std::unique_ptr<ProjectSession> m_session;
+    ThumbnailCache *m_thumbs = nullptr;
+    SampleTableModel *m_model = nullptr;
+    SampleFilterProxy *m_proxy = nullptr;
+
+    QStringList idsInProxyOrder() const
+    {
+        QStringList ids;
+        for (int r = 0; r < m_proxy->rowCount(); ++r)
+            ids << m_proxy->index(r, SampleTableModel::ColId).data().toString();
+        return ids;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const QString path = uitest::writeDataset(m_dir.path(), N);
+        QVERIFY(!path.isEmpty());
+        OpenedProject opened = openProject(path);
+        QVERIFY2(opened.error.isEmpty(), qPrintable(opened.error));
+        QVERIFY(uitest::addFakeRun(*opened.store, N, N - 2) > 0); // the last two stay unscored
+        opened.scores = loadScoreSnapshot(*opened.dataset, *opened.store);
+        m_session = std::make_unique<ProjectSession>(opened.dataset, opened.store, opened.scores);
+        m_thumbs = new ThumbnailCache(64, this);
+        m_model = new SampleTableModel(m_thumbs, this);
+        m_model->setSession(m_session.get());
+        m_proxy = new SampleFilterProxy(this);
+        m_proxy->setSampleModel(m_model);
+    }
+
+    void cleanupTestCase()
+    {
+        m_model->setSession(nullptr);
+        m_session.reset();
+    }
+
+    void modelTester()
+    {
+        new QAbstractItemModelTester(m_model, QAbstractItemModelTester::FailureReportingMode::QtTest, this);
+        new QAbstractItemModelTester(m_proxy, QAbstractItemModelTester::FailureReportingMode::QtTest, this);
+        QCOMPARE(m_model->rowCount(), N);
+        QCOMPARE(m_model->columnCount(), int(SampleTableModel::ColumnCount));
+        m_proxy->sort(SampleTableModel::ColUtility, Qt::DescendingOrder);
+        m_proxy->setFilter(SampleFilter{});
+    }
+
+    void columns()
+    {
+        const QModelIndex row1 = m_model->index(1, 0);
+        QCOMPARE(row1.siblingAtColumn(SampleTableModel::ColId).data().toString(), QStringLiteral("s1"));
+        QCOMPARE(row1.siblingAtColumn(SampleTableModel::ColQuestion).data().toString(),
+                 QStringLiteral("Question 1: what is 1 + 1?"));
+        QCOMPARE(row1.siblingAtColumn(SampleTableModel::ColAnswer).data().toString(),
+                 QStringLiteral("By pythagoras, the answer is 2."));
+        QCOMPARE(row1.siblingAtColumn(SampleTableModel::ColAnswerLength).data().toLongLong(), 31);
+        QCOMPARE(row1.data(SampleTableModel::UtilityRole).toDouble(), uitest::fakeUtility(1, N));
+        QCOMPARE(row1.siblingAtColumn(SampleTableModel::ColRank).data().toLongLong(), 2);
+        QCOMPARE(row1.siblingAtColumn(SampleTableModel::ColLoss).data().toString(), QStringLiteral("2.0000"));
+        QCOMPARE(row1.siblingAtColumn(SampleTableModel::ColDecision).data().toString(), QStringLiteral("auto"));
+        // sample 10 is unscored: no utility, no rank
+        const QModelIndex row10 = m_model->index(10, 0);
+        QVERIFY(!row10.data(SampleTableModel::UtilityRole).isValid());
+        QVERIFY(row10.siblingAtColumn(SampleTableModel::ColUtility).data().toString().isEmpty());
+        QVERIFY(!row10.siblingAtColumn(SampleTableModel::ColRank).data().isValid());
+        // harmful: utility < 0 from sample 5 on (12 - 15 < 0 ...)
+        QCOMPARE(m_model->index(4, 0).data(SampleTableModel::HarmfulRole).toBool(), false);
+        QCOMPARE(m_model->index(5, 0).data(SampleTableModel::HarmfulRole).toBool(), true);
+        QCOMPARE(m_model->index(5, SampleTableModel::ColHarmful).data().toString(), QStringLiteral("harmful"));
+    }
+
+    void sortByUtilityAndRank()
+    {
+        m_proxy->sort(SampleTableModel::ColUtility, Qt::DescendingOrder);
+        QStringList ids = idsInProxyOrder();
+        QCOMPARE(ids.mid(0, 3), (QStringList{"s0", "s1", "s2"}));
+        QCOMPARE(ids.mid(8, 2), (QStringList{"s8", "s9"}));
+        m_proxy->sort(SampleTableModel::ColUtility, Qt::AscendingOrder);
+        ids = idsInProxyOrder();
+        // unscored rows sort below every score
+        QCOMPARE(ids.mid(0, 4), (QStringList{"s10", "s11", "s9", "s8"}));
+        m_proxy->sort(SampleTableModel::ColRank, Qt::AscendingOrder);
+        QCOMPARE(idsInProxyOrder().front(), QStringLiteral("s0"));
+        m_proxy->sort(SampleTableModel::ColLoss, Qt::DescendingOrder);
+        QCOMPARE(idsInProxyOrder().front(), QStringLiteral("s9"));
+        m_proxy->sort(SampleTableModel::ColId, Qt::AscendingOrder);
+        QCOMPARE(idsInProxyOrder().mid(0, 4), (QStringList{"s0", "s1", "s10", "s11"}));
+    }
+
+    void filters()
+    {
+        SampleFilter f;
+        f.harmful = SampleFilter::Harmful::Only;
+        m_proxy->setFilter(f);
+        QCOMPARE(m_proxy->rowCount(), 5); // s5..s9
+        f = {};
+        f.harmful = SampleFilter::Harmful::Exclude;
+        m_proxy->setFilter(f);
+        QCOMPARE(m_proxy->rowCount(), 7); // s0..s4 + 2 unscored
+        f = {};
+        f.scoredOnly = true;
+        m_proxy->setFilter(f);
+        QCOMPARE(m_proxy->rowCount(), N - 2);
+        f = {};
+        f.minUtility = 0.5;
+        f.maxUtility = 1.0;
+        m_proxy->setFilter(f);
+        // utilities: s0 1.25, s1 0.95, s2 0.65, s3 0.35
+        QCOMPARE(m_proxy->rowCount(), 2);
+        f = {};
+        f.text = QStringLiteral("PYTHAGORAS");
+        m_proxy->setFilter(f);
+        QCOMPARE(idsInProxyOrder(), QStringList{"s1"});
+        f.text = QStringLiteral("s11");
+        m_proxy->setFilter(f);
+        QCOMPARE(idsInProxyOrder(), QStringList{"s11"});
+        f = {};
+        f.validation = SampleFilter::Validation::Problems;
+        m_proxy->setFilter(f);
+        QCOMPARE(m_proxy->rowCount(), 0);
+        m_proxy->setFilter({});
+        QCOMPARE(m_proxy->rowCount(), N);
+    }
+
+    void decisionAndTagFilters()
+    {
+        QVERIFY(m_session->decide({2, 3}, Decision::Drop));
+        QVERIFY(m_session->decide({7}, Decision::Keep));
+        QVERIFY(m_session->setTags(4, {QStringLiteral("ocr"), QStringLiteral("check")}));
+        SampleFilter f;
+        f.decision = SampleFilter::DecisionFilter::Drop;
+        m_proxy->setFilter(f);
+        QCOMPARE(m_proxy->rowCount(), 2);
+        f.decision = SampleFilter::DecisionFilter::Decided;
+        m_proxy->setFilter(f);
+        QCOMPARE(m_proxy->rowCount(), 3);
+        f.decision = SampleFilter::DecisionFilter::Auto;
+        m_proxy->setFilter(f);
+        QCOMPARE(m_proxy->rowCount(), N - 3);
+        // the proxy follows a decision made while filtered (dynamic filter)
+        QVERIFY(m_session->decide({0}, Decision::Keep));
+        QCOMPARE(m_proxy->rowCount(), N - 4);
+        f = {};
+        f.tag = QStringLiteral("ocr");
+        m_proxy->setFilter(f);
+        QCOMPARE(idsInProxyOrder(), QStringList{"s4"});
+        QCOMPARE(m_model->index(4, SampleTableModel::ColTags).data().toString(), QStringLiteral("ocr, check"));
+        QCOMPARE(m_model->index(7, SampleTableModel::ColDecision).data().toString(), QStringLiteral("keep"));
+        m_proxy->setFilter({});
+    }
+
+    void thumbnails()
+    {
+        // Text-only rows have no decoration; image rows get a placeholder, then the decoded image.
+        QVERIFY(!m_model->index(3, SampleTableModel::ColThumbnail).data(Qt::DecorationRole).isValid());
+        const QPixmap first = m_model->index(0, SampleTableModel::ColThumbnail).data(Qt::DecorationRole).value<QPixmap>();
+        QCOMPARE(first.size(), m_thumbs->loadingPlaceholder().size());
+        const auto current = [this] {
+            return m_model->index(0, SampleTableModel::ColThumbnail).data(Qt::DecorationRole).value<QPixmap>();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(current().size(), QSize(8, 8), 5000); // small images are not blown up
+        const QPixmap loaded = current();
+        const QImage img = loaded.toImage();
+        QCOMPARE(img.pixelColor(4, 4).rgb(), QColor::fromHsv(0, 200, 220).rgb());
+        // a missing image gives the "missing" placeholder, not a crash
+        QCOMPARE(m_thumbs->thumbnail(QString()).size(), m_thumbs->missingPlaceholder().size());
+    }
+
+    void validationFinishes()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->validationDone(), 10000);
+        QCOMPARE(m_model->index(0, SampleTableModel::ColProblems).data().toString(), QStringLiteral("ok"));
+    }
+};
+
+QTEST_MAIN(TestSampleTableModel)
+#include "tst_sampletablemodel.moc"
