@@ -1,0 +1,234 @@
+// `ostc bench synthetic`: the method's claim in miniature on the generated counting set with known
+// toxic samples: does OST find them, and does training on OST's top samples beat the alternatives?
+#include "Command.h"
+
+#include "core/common/Progress.h"
+#include "core/data/Dataset.h"
+#include "core/demo/SyntheticMathSet.h"
+#include "core/jobs/ScoringJob.h"
+#include "core/ost/Metrics.h"
+#include "core/ost/TargetTraining.h"
+#include "core/store/ProjectStore.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <random>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ostc {
+namespace {
+
+const char *kUsage = R"(usage: ostc bench synthetic [options]
+
+1. Generates the synthetic counting set (core/demo) with wrong-answer and wrong-image samples at a
+   known rate, scores the pool with OST (exact, builtin-tiny, V = the set's clean reference split)
+   and reports the ROC-AUC of the utility for clean (keep) vs. each toxic kind.
+2. Trains a fresh builtin-tiny target model (another seed) on: the full pool, OST's top 20% and top
+   50%, a random 20%, and the 20% with the lowest loss; every subset gets the SAME number of
+   optimiser steps (small subsets repeat epochs). Reports held-out accuracy: the model's answer is
+   the candidate (the reference answer with its number replaced by 1..9) with the lowest loss.
+
+options:
+  --count N      pool size (default 96)
+  --heldout N    held-out questions for accuracy (default 30)
+  --reference N  clean reference samples as V (default 8)
+  --steps N      optimiser steps per target training (default 60, batch 8)
+  --lr X         OST step size (default 1e-3)
+  --seed S       set and scoring seed (default 1)
+  --json         one JSON object instead of the table
+)";
+
+struct Subset {
+    std::string name;
+    std::vector<std::string> ids;
+};
+
+std::vector<std::string> topBy(const std::map<std::string, double> &scores, double fraction, int sign)
+{
+    std::vector<std::pair<double, std::string>> v;
+    for (const auto &[id, s] : scores)
+        if (!std::isnan(s))
+            v.push_back({sign * s, id});
+    std::stable_sort(v.begin(), v.end(), [](auto &a, auto &b) { return a.first > b.first; });
+    const size_t k = std::max<size_t>(1, static_cast<size_t>(std::llround(fraction * v.size())));
+    std::vector<std::string> out;
+    for (size_t i = 0; i < k && i < v.size(); ++i)
+        out.push_back(v[i].second);
+    return out;
+}
+
+int run(Args &args)
+{
+    const auto unknown = args.unknownFlags({"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--json"});
+    if (!unknown.empty())
+        return fail("bench synthetic", "unknown option " + unknown.front() + " (see --help)", Usage);
+    ost::SyntheticOptions so;
+    so.count = args.integer("--count").value_or(96);
+    so.heldoutCount = args.integer("--heldout").value_or(30);
+    so.referenceCount = args.integer("--reference").value_or(8);
+    so.seed = static_cast<uint64_t>(args.integer("--seed").value_or(1));
+    const long long steps = args.integer("--steps").value_or(60);
+    const double lr = args.number("--lr").value_or(1e-3);
+    const bool json = args.has("--json");
+    if (!args.error().empty())
+        return fail("bench synthetic", args.error(), Usage);
+    if (so.count < 20 || steps < 1)
+        return fail("bench synthetic", "--count must be >= 20 and --steps >= 1", Usage);
+
+    const auto wallStart = std::chrono::steady_clock::now();
+    const fs::path work = fs::temp_directory_path() / ("ostc-bench-synthetic-" + std::to_string(::getpid()));
+    auto set = ost::writeSyntheticMathSet(work.string(), so);
+    if (!set.ok())
+        return fail("bench synthetic", set.error().message);
+    auto pool = ost::Dataset::open(set->pool);
+    auto heldout = ost::Dataset::open(set->heldout);
+    if (!pool.ok() || !heldout.ok())
+        return fail("bench synthetic", !pool.ok() ? pool.error().message : heldout.error().message);
+    auto store = ost::ProjectStore::open((work / "bench.ostproj").string());
+    if (!store.ok())
+        return fail("bench synthetic", store.error().message);
+
+    // 1. Score (ground truth stays in `set->records`, never shown to the job).
+    ost::RunSettings rs;
+    rs.referencePath = set->reference;
+    rs.learningRate = lr;
+    rs.seed = so.seed;
+    rs.maxTokens = 256;
+    rs.baselines = {"loss", "random"};
+    ost::ScoringJob job(*pool.value(), *store.value(), rs);
+    ost::CancelToken cancel;
+    auto runId = job.run(
+        [](const ost::Progress &p) {
+            std::string line = "scoring " + ost::formatProgress(p);
+            line.resize(std::max<size_t>(line.size(), 78), ' ');
+            std::cerr << "\r" << line << std::flush;
+        },
+        cancel);
+    std::cerr << "\n";
+    if (!runId.ok())
+        return fail("bench synthetic", runId.error().message);
+    const auto utility = store.value()->scoreMap(runId.value(), "ost");
+    const auto loss = store.value()->scoreMap(runId.value(), "loss");
+    const double scoreSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+
+    std::map<std::string, const ost::SyntheticRecord *> truth;
+    for (const auto &r : set->records)
+        truth[r.id] = &r;
+    std::map<std::string, double> detection;
+    for (const auto kind : {ost::SyntheticKind::WrongImage, ost::SyntheticKind::WrongAnswer}) {
+        std::vector<double> s;
+        std::vector<bool> clean;
+        for (const auto &[id, u] : utility) {
+            const auto *r = truth.at(id);
+            if (r->kind != ost::SyntheticKind::Clean && r->kind != kind)
+                continue;
+            s.push_back(u);
+            clean.push_back(r->kind == ost::SyntheticKind::Clean);
+        }
+        detection[ost::syntheticKindName(kind)] = ost::rocAuc(s, clean);
+    }
+
+    // 2. Subsets and target trainings with an equal step budget.
+    std::vector<Subset> subsets;
+    std::vector<std::string> all;
+    for (const auto &[id, u] : utility)
+        all.push_back(id);
+    subsets.push_back({"full", all});
+    subsets.push_back({"ost-top20", topBy(utility, 0.2, +1)});
+    subsets.push_back({"ost-top50", topBy(utility, 0.5, +1)});
+    {
+        std::vector<std::string> shuffled = all;
+        std::mt19937_64 rng(so.seed ^ 0x52414e44ULL);
+        std::shuffle(shuffled.begin(), shuffled.end(), rng);
+        shuffled.resize(std::max<size_t>(1, static_cast<size_t>(std::llround(0.2 * all.size()))));
+        subsets.push_back({"random-20", shuffled});
+    }
+    subsets.push_back({"loss-top20", topBy(loss, 0.2, -1)});
+
+    std::vector<ost::MultipleChoice> test;
+    for (int64_t i = 0; i < heldout.value()->size(); ++i) {
+        auto s = heldout.value()->sample(i);
+        if (!s.ok())
+            continue;
+        auto it = truth.find(s->id);
+        if (it == truth.end() || it->second->trueAnswer < 1 || it->second->trueAnswer > 9)
+            continue;
+        test.push_back(ost::makeNumberChoice(s.value(), it->second->trueAnswer));
+    }
+    ost::TargetTrainingOptions to;
+    to.seed = so.seed + 1000; // a fresh model, not the scoring proxy
+    to.steps = steps;
+    struct Row {
+        double accuracy = NAN;
+        size_t samples = 0;
+        double toxicShare = 0;
+        double seconds = 0;
+    };
+    std::map<std::string, Row> rows;
+    for (const auto &subset : subsets) {
+        std::vector<ost::Sample> train;
+        size_t toxic = 0;
+        for (const auto &id : subset.ids) {
+            auto s = pool.value()->sample(pool.value()->indexOf(id));
+            if (s.ok())
+                train.push_back(s.takeValue());
+            toxic += truth.at(id)->toxic() ? 1 : 0;
+        }
+        std::cerr << "training on " << subset.name << " (" << train.size() << " samples, " << steps << " steps)\n";
+        auto r = ost::trainAndEvaluate(train, test, to);
+        if (!r.ok())
+            return fail("bench synthetic", subset.name + ": " + r.error().message);
+        rows[subset.name] = {r->accuracy, train.size(), train.empty() ? 0.0 : double(toxic) / train.size(),
+                             r->seconds};
+    }
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+
+    if (json) {
+        nlohmann::json j;
+        j["benchmark"] = "synthetic";
+        j["count"] = so.count;
+        j["heldout"] = test.size();
+        j["steps"] = steps;
+        j["wall_seconds"] = wall;
+        for (const auto &[k, v] : detection)
+            j["detection"][k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+        for (const auto &s : subsets) {
+            const Row &r = rows[s.name];
+            j["subsets"][s.name] = {{"accuracy", r.accuracy}, {"train_samples", r.samples}, {"toxic_share", r.toxicShare}};
+        }
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::printf("synthetic bench: %lld pool samples (%.0f%% wrong-answer, %.0f%% wrong-image), V = %lld clean, "
+                    "%zu held-out questions; OST exact, eta %g, builtin-tiny on cpu; scoring took %s\n",
+                    static_cast<long long>(so.count), 100 * so.wrongAnswerRate, 100 * so.wrongImageRate,
+                    static_cast<long long>(so.referenceCount), test.size(), lr, ost::formatDuration(scoreSeconds).c_str());
+        std::printf("detection ROC-AUC (utility, clean = keep): wrong-image %.3f, wrong-answer %.3f\n",
+                    detection["wrong-image"], detection["wrong-answer"]);
+        std::printf("%-12s %9s %8s %11s %9s\n", "subset", "accuracy", "samples", "toxic-share", "train-s");
+        for (const auto &s : subsets) {
+            const Row &r = rows[s.name];
+            std::printf("%-12s %9.3f %8zu %11.3f %9.1f\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare, r.seconds);
+        }
+        std::printf("(every subset: %lld AdamW steps of batch 8 from the same fresh seed; accuracy: lowest-loss "
+                    "candidate of 1..9; chance ~0.11) wall time %s\n",
+                    steps, ost::formatDuration(wall).c_str());
+    }
+    std::error_code ec;
+    fs::remove_all(work, ec);
+    return Ok;
+}
+
+const BenchRegistration reg({"synthetic", "OST detection of injected toxic samples and subset training (demo set)",
+                             kUsage, run, {"--json"}});
+
+} // namespace
+} // namespace ostc

@@ -1,0 +1,224 @@
+// `ostc score DATASET`: scores a dataset with OST (exact or fast) and the baselines into its project.
+#include "Command.h"
+
+#include "core/common/Progress.h"
+#include "core/data/Dataset.h"
+#include "core/jobs/ScoringJob.h"
+#include "core/jobs/ShardMerge.h"
+#include "core/store/ProjectStore.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+namespace ostc {
+namespace {
+
+const char *kUsage = R"(usage: ostc score DATASET [options]
+
+Scores every sample of DATASET by One-Step-Train utility with a proxy model and writes the scores
+(and the baselines loss, ifd, length, random) to the project store, batch by batch. Ctrl-C stops
+cleanly between batches; running the same command again resumes the latest unfinished run with
+identical settings.
+
+options:
+  --reference REF     anchor set V (a dataset file); default: hold out a stratified 2% of the pool
+                      (held-out samples are V and get no score)
+  --proxy P           builtin-tiny (default) or a Hugging Face Qwen2-VL folder
+  --mode M            exact (default): the real step per sample; fast: first-order, batched
+  --lr X              step size eta of the simulated step (default 1e-3)
+  --step R            sgd (default) or adam (first AdamW step, sign-like)
+  --params S          all (default), language, last:K (last K decoder blocks)
+  --warmup F          share of the pool the proxy trains on first (default 0.05; 0 = none)
+  --warmup-lr X       warm-up learning rate (default 1e-3)
+  --batch N           samples per batch (default 8; halves itself on out-of-memory)
+  --max-tokens N      per-sample token limit (default 1024; longer samples are reported, not scored)
+  --device D          cpu (default), cuda:N, or cuda for every GPU (one worker each)
+  --precision P       fp32 (default), bf16, fp16
+  --seed S            seed for warm-up, hold-out and the random baseline (default 0)
+  --limit N           only the first N records of the file
+  --baselines LIST    comma-separated subset of loss,ifd,length,random (default all; "none")
+  --shard I/N         score only slice I of N (samples at position % N == I) into its own store,
+                      default DATASET.shard-I-of-N.ostproj; join them with `ostc merge`
+  --project P         project store (default DATASET.ostproj)
+  --resume RUN        continue run RUN (with its stored settings)
+  --new-run           always start a new run
+  --quiet             no progress bar
+)";
+
+ost::CancelToken *g_cancel = nullptr;
+
+extern "C" void onSigint(int)
+{
+    // Only an atomic store: safe in a signal handler. The job stops after the batch in flight.
+    if (g_cancel)
+        g_cancel->cancel();
+}
+
+std::vector<std::string> splitList(const std::string &text)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!item.empty() && item != "none")
+            out.push_back(item);
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+int run(Args &args)
+{
+    const auto unknown = args.unknownFlags({"--reference", "--proxy", "--mode", "--lr", "--step", "--params",
+                                            "--warmup", "--warmup-lr", "--batch", "--max-tokens", "--device",
+                                            "--precision", "--seed", "--limit", "--baselines", "--shard",
+                                            "--project", "--resume", "--new-run"});
+    if (!unknown.empty())
+        return fail("score", "unknown option " + unknown.front() + " (see ostc score --help)", Usage);
+    if (args.positional().size() != 1)
+        return fail("score", "give exactly one dataset (see ostc score --help)", Usage);
+    const std::string datasetPath = args.positional().front();
+
+    ost::RunSettings s;
+    s.referencePath = args.value("--reference", "");
+    s.proxy = args.value("--proxy", s.proxy);
+    const std::string mode = args.value("--mode", "exact");
+    if (mode != "exact" && mode != "fast")
+        return fail("score", "--mode must be exact or fast, got '" + mode + "'", Usage);
+    s.mode = mode == "fast" ? ost::ScoringMode::Fast : ost::ScoringMode::Exact;
+    s.learningRate = args.number("--lr").value_or(s.learningRate);
+    s.stepRule = args.value("--step", s.stepRule);
+    s.parameterScope = args.value("--params", s.parameterScope);
+    s.warmupFraction = args.number("--warmup").value_or(s.warmupFraction);
+    s.warmupLearningRate = args.number("--warmup-lr").value_or(s.warmupLearningRate);
+    s.batchSize = args.integer("--batch").value_or(s.batchSize);
+    s.maxTokens = args.integer("--max-tokens").value_or(s.maxTokens);
+    s.device = args.value("--device", s.device);
+    s.precision = args.value("--precision", s.precision);
+    s.seed = static_cast<uint64_t>(args.integer("--seed").value_or(0));
+    s.limit = args.integer("--limit").value_or(0);
+    if (auto b = args.value("--baselines"))
+        s.baselines = splitList(*b);
+    const auto resume = args.integer("--resume");
+    if (!args.error().empty())
+        return fail("score", args.error(), Usage);
+    if (auto shard = args.value("--shard")) {
+        const auto slash = shard->find('/');
+        try {
+            if (slash == std::string::npos)
+                throw std::invalid_argument("no /");
+            s.shardIndex = std::stoll(shard->substr(0, slash));
+            s.shardCount = std::stoll(shard->substr(slash + 1));
+        } catch (const std::exception &) {
+            return fail("score", "--shard expects I/N (e.g. 3/8), got '" + *shard + "'", Usage);
+        }
+        if (s.shardCount < 1 || s.shardIndex < 0 || s.shardIndex >= s.shardCount)
+            return fail("score", "--shard " + *shard + ": need 0 <= I < N", Usage);
+    }
+    if (s.batchSize < 1 || s.learningRate <= 0 || s.warmupFraction < 0 || s.warmupFraction > 1)
+        return fail("score", "--batch must be >= 1, --lr > 0 and --warmup within [0, 1]", Usage);
+    if (resume && args.has("--new-run"))
+        return fail("score", "--resume and --new-run exclude each other", Usage);
+
+    auto dataset = ost::Dataset::open(datasetPath);
+    if (!dataset.ok())
+        return fail("score", dataset.error().message, BadInput);
+    for (const auto &issue : dataset.value()->indexIssues())
+        if (issue.severity == ost::ValidationIssue::Severity::Error)
+            std::cerr << "ostc score: " << datasetPath << ":" << issue.line << ": " << issue.message << "\n";
+
+    const std::string projectPath =
+        args.value("--project", s.shardCount > 1 ? ost::shardStorePath(datasetPath, s.shardIndex, s.shardCount)
+                                                 : ost::ProjectStore::defaultPathFor(datasetPath));
+    auto opened = ost::ProjectStore::open(projectPath);
+    if (!opened.ok())
+        return fail("score", opened.error().message, BadInput);
+    ost::ProjectStore &store = **opened;
+
+    std::optional<int64_t> resumeRun;
+    if (resume) {
+        const auto info = store.run(*resume);
+        if (!info)
+            return fail("score", "no run " + std::to_string(*resume) + " in " + projectPath, BadInput);
+        auto stored = ost::RunSettings::fromJson(info->settingsJson);
+        if (!stored.ok())
+            return fail("score", "run " + std::to_string(*resume) + ": " + stored.error().message, BadInput);
+        s = stored.takeValue(); // a resume continues with the run's own settings
+        resumeRun = *resume;
+    } else if (!args.has("--new-run")) {
+        const auto runs = store.runs();
+        for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+            if (it->settingsJson != s.toJson())
+                continue;
+            if (it->status == "done") {
+                std::cerr << "ostc score: run " << it->id << " (" << it->name
+                          << ") already scored this dataset with these settings; nothing to do (--new-run to redo)\n";
+                return Ok;
+            }
+            resumeRun = it->id;
+            std::cerr << "ostc score: resuming run " << it->id << " (" << it->name << ", " << it->status << ")\n";
+            break;
+        }
+    }
+
+    ost::CancelToken cancel;
+    g_cancel = &cancel;
+    std::signal(SIGINT, onSigint);
+    const bool bar = !args.has("--quiet");
+    auto lastDraw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    ost::ProgressCallback progress = [&](const ost::Progress &p) {
+        if (!bar)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastDraw < std::chrono::milliseconds(200) && p.done < p.total)
+            return;
+        lastDraw = now;
+        std::string line = ost::formatProgress(p);
+        line.resize(std::max<size_t>(line.size(), 72), ' ');
+        std::cerr << "\r" << line << std::flush;
+    };
+
+    const auto started = std::chrono::steady_clock::now();
+    ost::ScoringJob job(*dataset.value(), store, s);
+    auto runId = job.run(progress, cancel, resumeRun);
+    g_cancel = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+    if (bar)
+        std::cerr << "\n";
+    if (!runId.ok())
+        return fail("score", runId.error().message);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    const auto info = store.run(runId.value());
+    const std::string primary = s.mode == ost::ScoringMode::Fast ? "ost-fast" : "ost";
+    const auto utilities = store.scoreMap(runId.value(), primary);
+    int64_t harmful = 0;
+    for (const auto &[id, u] : utilities)
+        harmful += u < s.harmfulThreshold ? 1 : 0;
+    const int64_t errors = store.scoreCount(runId.value(), "error");
+    std::printf("run %lld (%s): %s\n", static_cast<long long>(runId.value()), info ? info->name.c_str() : "",
+                info ? info->status.c_str() : "?");
+    std::printf("  scored    %zu samples (%s), %s this session\n", utilities.size(), primary.c_str(),
+                ost::formatDuration(seconds).c_str());
+    std::printf("  harmful   %lld (utility < %g)\n", static_cast<long long>(harmful), s.harmfulThreshold);
+    std::printf("  errors    %lld (method \"error\", tag scoring-error; see the log above)\n",
+                static_cast<long long>(errors));
+    std::printf("  project   %s\n", projectPath.c_str());
+    if (info && info->status == "cancelled") {
+        std::printf("  cancelled: run the same command again to resume\n");
+        return Cancelled;
+    }
+    return info && info->status == "done" ? Ok : Failure;
+}
+
+const CommandRegistration reg({"score", "score a dataset by one-step utility (OST) and baselines", kUsage, run,
+                               {"--new-run"}});
+
+} // namespace
+} // namespace ostc
