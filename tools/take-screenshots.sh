@@ -6,12 +6,12 @@
 #
 # usage: tools/take-screenshots.sh [BUILD_DIR]      (default: build)
 # env:   OST_SHOTS_DATA=path/to/dataset.jsonl (use this one), OST_SHOTS_LIMIT=N (score only N samples),
-#        OST_SHOTS_SIZE=1280x800, OST_SHOTS_OUT=docs/screenshots
+#        OST_SHOTS_SIZE=1280x800, OST_SHOTS_OUT=docs/screenshots, OSTC=path/to/ostc (default BUILD_DIR/bin/ostc)
 set -euo pipefail
 
 BUILD_DIR=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OSTC="$BUILD_DIR/bin/ostc"
+OSTC=${OSTC:-$BUILD_DIR/bin/ostc}
 CURATOR="$BUILD_DIR/bin/ost-curator"
 WORK="$BUILD_DIR/screenshots"
 OUT=${OST_SHOTS_OUT:-$ROOT/docs/screenshots}

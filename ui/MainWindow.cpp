@@ -108,7 +108,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_layoutRestored = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     if (!settings.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
     updateEmptyStates();
@@ -256,8 +256,22 @@ void MainWindow::buildDocks()
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     tabifyDockWidget(histDock, logDock);
     histDock->raise();
-    resizeDocks({detailDock}, {430}, Qt::Horizontal);
-    resizeDocks({histDock}, {190}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent *e)
+{
+    QMainWindow::showEvent(e);
+    if (m_layoutRestored)
+        return;
+    m_layoutRestored = true;
+    // First run: give the table most of the room; docks only get their sizes once the window has one.
+    const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
+    for (QDockWidget *dock : docks) {
+        if (dock->objectName() == QLatin1String("detailDock"))
+            resizeDocks({dock}, {qMax(380, width() * 34 / 100)}, Qt::Horizontal);
+        else if (dock->objectName() == QLatin1String("histogramDock"))
+            resizeDocks({dock}, {qMax(150, height() * 22 / 100)}, Qt::Vertical);
+    }
 }
 
 void MainWindow::openDataset(const QString &path)
@@ -409,6 +423,8 @@ void MainWindow::updateStats()
 }
 
 QString MainWindow::countsText() const { return m_counts->text(); }
+
+ProjectSession *MainWindow::session() const { return m_session.data(); }
 
 std::vector<int64_t> MainWindow::selectedSamples() const
 {

@@ -44,7 +44,7 @@ public:
     ~MainWindow() override;
 
     void openDataset(const QString &path);
-    ProjectSession *session() const { return m_session; }
+    ProjectSession *session() const;
     void showView(View view);
 
     // For tests and --screenshot.
@@ -71,6 +71,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *e) override;
+    void showEvent(QShowEvent *e) override;
     void dragEnterEvent(QDragEnterEvent *e) override;
     void dropEvent(QDropEvent *e) override;
 
@@ -126,6 +127,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QTimer *m_statsTimer;
     bool m_syncingSelection = false;
+    bool m_layoutRestored = false; // saved dock sizes win over the first-run defaults
 };
 
 } // namespace ost::ui

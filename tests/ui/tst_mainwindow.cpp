@@ -113,13 +113,13 @@ private Q_SLOTS:
     {
         MainWindow w;
         const QString png = m_dir.filePath(QStringLiteral("shot.png"));
-        ScreenshotTaker taker(&w, png, ScreenshotTaker::Target::Main, QSize(1024, 700));
+        ScreenshotTaker taker(&w, png, ScreenshotTaker::Target::Main, QSize(1280, 800));
         QSignalSpy done(&taker, &ScreenshotTaker::finished);
         taker.start(m_path);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
         QVERIFY2(done.front().at(0).toBool(), qPrintable(done.front().at(1).toString()));
         const QImage img(png);
-        QCOMPARE(img.size(), QSize(1024, 700));
+        QCOMPARE(img.size(), QSize(1280, 800));
     }
 
     void badFileShowsError()

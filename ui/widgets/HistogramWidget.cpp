@@ -21,7 +21,7 @@ const QColor kHarmful(208, 60, 60);
 HistogramWidget::HistogramWidget(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(true);
-    setMinimumHeight(120);
+    setMinimumHeight(100);
     m_emptyText = tr("Not scored yet — Score > Run OST…");
 }
 

@@ -28,8 +28,8 @@ public:
     double minValue() const { return m_sorted.empty() ? 0 : m_sorted.front(); }
     double maxValue() const { return m_sorted.empty() ? 0 : m_sorted.back(); }
 
-    QSize sizeHint() const override { return {600, 200}; }
-    QSize minimumSizeHint() const override { return {240, 120}; }
+    QSize sizeHint() const override { return {600, 140}; }
+    QSize minimumSizeHint() const override { return {240, 100}; }
 
 Q_SIGNALS:
     void cutChanged(double cut); // while dragging and after setCut
