@@ -67,8 +67,8 @@ public:
 
 // Full validation of every record: placeholders vs images, roles, empty answer, UTF-8, image files.
 // Slow for big files (decodes images); reports progress and stops when cancelled.
-// The result starts with dataset.indexIssues() (malformed lines, duplicate ids), then per-record
-// problems in file order; records that sample() cannot interpret are reported, never skipped.
+// The result includes dataset.indexIssues() (malformed lines, duplicate ids) and every per-record
+// problem, sorted by line; records that sample() cannot interpret are reported, never skipped.
 // Each distinct image file is checked once, on all cores.
 std::vector<ValidationIssue> validateDataset(const Dataset &dataset, const DatasetOptions &options = {},
                                              const ProgressCallback &progress = {},

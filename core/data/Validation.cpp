@@ -182,6 +182,9 @@ std::vector<ValidationIssue> validateDataset(const Dataset &dataset, const Datas
     for (auto &issues : perSample)
         for (auto &v : issues)
             out.push_back(std::move(v));
+    // File order, so a malformed line sits between its neighbours' problems.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const ValidationIssue &a, const ValidationIssue &b) { return a.line < b.line; });
     return out;
 }
 
