@@ -149,7 +149,9 @@ void HistogramWidget::paintEvent(QPaintEvent *)
         const double zx = valueToX(m_harmfulBelow);
         p.setPen(QPen(kHarmful, 1, Qt::DotLine));
         p.drawLine(QPointF(zx, r.top()), QPointF(zx, r.bottom()));
-        p.drawText(QRectF(zx - 60, r.bottom() + 4, 120, th), Qt::AlignHCenter, formatScore(m_harmfulBelow));
+        // Label the threshold only where it does not collide with the range labels at the ends.
+        if (zx - r.left() > 90 && r.right() - zx > 90)
+            p.drawText(QRectF(zx - 60, r.bottom() + 4, 120, th), Qt::AlignHCenter, formatScore(m_harmfulBelow));
     }
     // cut line with a handle
     p.setPen(QPen(QColor(30, 30, 30), 2));
