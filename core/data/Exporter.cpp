@@ -198,6 +198,19 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
             return Error{"export cancelled; nothing was written"};
         const int64_t i = indices[k];
         Result<Sample> r = dataset.sample(i);
+        if (!r.ok() && options.format == ExportFormat::Same) {
+            // Same format keeps bytes: a record we cannot interpret still goes out unchanged.
+            std::string raw = dataset.rawRecord(i);
+            report.warnings.push_back(r.error().message + "; written unchanged");
+            if (array && k > 0)
+                raw.insert(0, ",\n");
+            if (!array)
+                raw.push_back('\n');
+            if (Status st = file.write(raw); !st.ok())
+                return st.error();
+            ids.push_back(dataset.id(i));
+            continue;
+        }
         if (!r.ok())
             return Error{"cannot export: " + r.error().message};
         const Sample &s = r.value();

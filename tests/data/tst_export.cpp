@@ -246,6 +246,27 @@ private Q_SLOTS:
         QCOMPARE(a->id, std::string("r1"));
     }
 
+    void uninterpretableRecordsKeepTheirBytesInSameFormat()
+    {
+        const std::string odd = "{\"id\": \"odd\", \"messages\": \"not a list\"}";
+        writeFile(file("odd.jsonl"), messagesRecord("fine", "images/a.png") + "\n" + odd + "\n");
+        auto ds = open(file("odd.jsonl"));
+        QVERIFY(ds);
+        ExportOptions o;
+        o.outPath = file("odd-copy.jsonl");
+        auto r = exportSamples(*ds, {0, 1}, o);
+        QVERIFY(r.ok());
+        QCOMPARE(r->written, int64_t(2));
+        QCOMPARE(r->warnings.size(), size_t(1));
+        QCOMPARE(readFile(file("odd-copy.jsonl")), readFile(file("odd.jsonl")));
+        o.outPath = file("odd.json");
+        o.format = ExportFormat::Llava; // converting needs the record understood
+        auto c = exportSamples(*ds, {0, 1}, o);
+        QVERIFY(!c.ok());
+        QVERIFY(c.error().message.find("'odd'") != std::string::npos);
+        QVERIFY(!fs::exists(file("odd.json")));
+    }
+
     void manifestDescribesTheExport()
     {
         auto ds = open(file("ten.jsonl"));
