@@ -146,7 +146,7 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     const int last = m_proxy->findData(lastModel);
     m_proxy->setCurrentIndex(last >= 0 ? last : 0);
     checkModel();
-    setMinimumWidth(520);
+    setMinimumWidth(560);
 }
 
 ScoringDialog::~ScoringDialog() { m_check.waitForFinished(); }
@@ -220,7 +220,8 @@ void ScoringDialog::setResumableRun(int64_t runId, const QString &name, const Ru
 {
     m_resumeRunId = runId;
     m_resumeSettings = settings;
-    m_resume->setText(tr("Continue the unfinished run “%1” with its own settings").arg(name));
+    m_resume->setText(tr("Continue unfinished run “%1”").arg(name));
+    m_resume->setToolTip(tr("Scores the samples this run has not scored yet, with the settings it started with"));
     m_resume->setVisible(true);
     m_resume->setChecked(true);
     setSettings(settings);
