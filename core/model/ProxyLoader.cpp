@@ -150,6 +150,8 @@ Result<LoadedProxy> loadProxy(const std::string &spec, const ProxyOptions &optio
             return loaded;
         loaded->model->module().to(device.value(), dtype.value());
         return loaded;
+    } catch (const c10::Error &e) {
+        return Error{"loading model " + spec + ": " + e.what_without_backtrace()};
     } catch (const std::exception &e) {
         return Error{"loading model " + spec + ": " + e.what()};
     }
