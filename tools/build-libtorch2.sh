@@ -18,6 +18,6 @@ done
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_PREFIX_PATH="$torch_dir;$torch_dir/share/cmake" \
   -DCMAKE_EXE_LINKER_FLAGS="$rpath_links" -DCMAKE_SHARED_LINKER_FLAGS="$rpath_links" \
-  -DCMAKE_BUILD_RPATH="$torch_dir/lib" "${@:3}"
+  -DCMAKE_BUILD_RPATH="$torch_dir/lib" -DCMAKE_CXX_STANDARD=20 "${@:3}"
 cmake --build "$build" -j "$(nproc)"
 cd "$build" && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$(nproc)"
