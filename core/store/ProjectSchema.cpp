@@ -7,6 +7,10 @@
 // last few committed batches (still no corruption), and scores are recomputable. Decisions, notes and
 // tags are a curator's work and cannot be recomputed, so those transactions switch to synchronous=FULL
 // (an fsync per commit; they are rare, one per user action).
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "core/store/internal/ProjectStoreImpl.h"
 
 #include <spdlog/spdlog.h>
@@ -104,8 +108,34 @@ Error notAProject(const sql::Db &db, const std::string &why)
                  "); give a project file (*.ostproj) or a new path"};
 }
 
+// Holds an exclusive advisory lock on the file while a new project is laid out. Switching a fresh file
+// to WAL takes SQLite's exclusive lock without waiting ("database is locked", even "disk I/O error"
+// when two processes race), so creators take turns here first. flock() is separate from SQLite's
+// fcntl() locks, so it cannot interfere with them.
+class CreationLock {
+public:
+    explicit CreationLock(const std::string &path) : m_fd(::open(path.c_str(), O_RDWR | O_CLOEXEC))
+    {
+        if (m_fd >= 0)
+            ::flock(m_fd, LOCK_EX);
+    }
+    ~CreationLock()
+    {
+        if (m_fd >= 0) {
+            ::flock(m_fd, LOCK_UN);
+            ::close(m_fd);
+        }
+    }
+    CreationLock(const CreationLock &) = delete;
+    CreationLock &operator=(const CreationLock &) = delete;
+
+private:
+    int m_fd;
+};
+
 Status createSchema(sql::Db &db)
 {
+    const CreationLock lock(db.path());
     // journal_mode cannot change inside a transaction; a kill between this and the COMMIT below leaves
     // an empty WAL database, which the next open treats as new again.
     if (Status s = db.exec("PRAGMA journal_mode=WAL"); !s.ok())
@@ -182,6 +212,13 @@ Status prepareProjectSchema(sql::Db &db)
     auto tables = singleInteger(db, "SELECT count(*) FROM sqlite_master");
     if (!tables.ok())
         return tables.error();
+    // Another process may have committed a new project between the two reads above (id read before its
+    // commit, tables after): read the id again before calling the file foreign.
+    if (*appId == 0 && *tables > 0) {
+        appId = singleInteger(db, "PRAGMA application_id");
+        if (!appId.ok())
+            return appId.error();
+    }
 
     if (*appId == 0 && *tables == 0) {
         if (Status s = createSchema(db); !s.ok())

@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include <cstdio>
+
 #include <csignal>
 #include <random>
 #include <sys/wait.h>
@@ -106,7 +108,14 @@ private Q_SLOTS:
                 QVERIFY(child >= 0);
                 if (child == 0) {
                     auto store = ProjectStore::open(path);
-                    _exit(store.ok() && (*store)->addTag("x", std::to_string(getpid())).ok() ? 0 : 1);
+                    if (!store.ok()) {
+                        std::fprintf(stderr, "child open: %s\n", store.error().message.c_str());
+                        _exit(1);
+                    }
+                    const Status tagged = (*store)->addTag("x", std::to_string(getpid()));
+                    if (!tagged.ok())
+                        std::fprintf(stderr, "child addTag: %s\n", tagged.error().message.c_str());
+                    _exit(tagged.ok() ? 0 : 1);
                 }
             }
             for (pid_t child : children) {
