@@ -1,3 +1,4 @@
+#include "core/common/Time.h"
 #include "core/data/Exporter.h"
 
 #include "core/data/AtomicFile.h"
@@ -23,16 +24,6 @@ namespace {
 std::string jsonString(const std::string &s)
 {
     return ordered_json(s).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-}
-
-std::string nowIso()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 // Replaces image path tokens inside the record's own bytes, so every other byte stays as it was.
@@ -258,7 +249,7 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
         ordered_json m;
         m["tool"] = "ostc";
         m["tool_version"] = options.toolVersion;
-        m["created_at"] = nowIso();
+        m["created_at"] = isoTimeUtcNow();
         m["source"] = {{"path", fs::absolute(dataset.path()).lexically_normal().string()},
                        {"sha256", fileSha256Hex(dataset.path())},
                        {"format", formatName(dataset.format())},

@@ -1,3 +1,4 @@
+#include "core/common/Time.h"
 #include "core/jobs/ScoringJob.h"
 
 #include "core/jobs/internal/JobHooks.h"
@@ -24,16 +25,6 @@ using jobs::ScoringWorker;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string utcNow()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string hashOfSamples(const std::vector<Sample> &samples)
 {
@@ -206,13 +197,13 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
         if (info.datasetHash != datasetHash)
             spdlog::warn("run {}: the dataset changed since it started; edited samples are scored again", info.id);
     } else {
-        info.name = std::string(settings.mode == ScoringMode::Fast ? "ost-fast " : "ost-exact ") + utcNow();
+        info.name = std::string(settings.mode == ScoringMode::Fast ? "ost-fast " : "ost-exact ") + isoTimeUtcNow();
         info.settingsJson = settings.toJson();
         info.model = settings.proxy;
         info.referenceHash = referenceHash;
         info.datasetHash = datasetHash;
         info.status = "running";
-        info.createdAt = utcNow();
+        info.createdAt = isoTimeUtcNow();
         auto id = store.createRun(info);
         if (!id.ok())
             return id.error();
@@ -228,7 +219,7 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
         info.wallSeconds = previousWall + std::chrono::duration<double>(Clock::now() - started).count();
         info.scoredCount = store.scoreCount(info.id, settings.mode == ScoringMode::Fast ? "ost-fast" : "ost");
         if (status == "done")
-            info.finishedAt = utcNow();
+            info.finishedAt = isoTimeUtcNow();
         store.updateRun(info);
     };
 

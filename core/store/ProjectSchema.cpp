@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "core/common/Time.h"
 #include "core/store/internal/ProjectStoreImpl.h"
 
 #include <spdlog/spdlog.h>
@@ -186,16 +187,6 @@ void logQueryError(const sql::Query &q)
 {
     if (!q.status().ok())
         spdlog::error("project store: {}", q.status().error().message);
-}
-
-std::string isoTimeUtcNow()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 Status prepareProjectSchema(sql::Db &db)

@@ -1,5 +1,6 @@
 #pragma once
 // State shared by the ProjectStore source files (schema, runs/scores, decisions/notes).
+#include "core/common/Time.h"
 #include "core/store/ProjectStore.h"
 #include "core/store/internal/Sqlite.h"
 
@@ -39,7 +40,6 @@ constexpr int32_t kProjectApplicationId = 0x4F535443;
 // Identifies the file, creates the schema in a new one, migrates an older one.
 Status prepareProjectSchema(sql::Db &db);
 
-std::string isoTimeUtcNow();
 
 // Read accessors return plain values (the header's contract); their rare failures (disk gone, file
 // deleted under us) are logged rather than lost.
