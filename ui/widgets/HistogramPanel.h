@@ -1,6 +1,9 @@
 #pragma once
-// The histogram with its "keep top N %" control; both move the same cut.
+// The histogram with its "keep top N %" control; dragging the cut line and the spinner move the
+// same cut, and a label says how many samples the cut keeps.
 #include <QWidget>
+
+#include <vector>
 
 class QDoubleSpinBox;
 class QLabel;
@@ -16,11 +19,14 @@ public:
     HistogramWidget *histogram() const { return m_histogram; }
     void setValues(std::vector<double> values, double harmfulBelow);
     double topPercent() const;
+    void setTopPercent(double percent);
+    QString summaryText() const; // what the label says: "Cut … keeps N of M (…%) · K harmful (red)"
 
 private:
-    void syncSpin();
+    void syncFromCut();
     HistogramWidget *m_histogram;
     QDoubleSpinBox *m_topPercent;
+    QLabel *m_summary;
     bool m_syncing = false;
 };
 

@@ -2,10 +2,16 @@
 
 #include "ui/models/SampleTableModel.h"
 
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QGraphicsLayout>
+#include <QLabel>
+#include <QLineSeries>
 #include <QLocale>
 #include <QMouseEvent>
-#include <QPainter>
-#include <QPainterPath>
+#include <QStackedLayout>
+#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -13,22 +19,124 @@
 namespace ost::ui {
 
 namespace {
-constexpr int kBins = 64;
 const QColor kUseful(52, 120, 200);
 const QColor kHarmful(208, 60, 60);
+const QColor kCut(30, 30, 30);
+constexpr int kGrabPixels = 6; // how close to the cut line a press grabs it
+} // namespace
+
+// The chart view forwards mouse drags to the widget: press anywhere in the plot moves the cut there,
+// dragging moves it along.
+class CutChartView : public QChartView {
+public:
+    CutChartView(QChart *chart, HistogramWidget *owner) : QChartView(chart, owner), m_owner(owner)
+    {
+        setRenderHint(QPainter::Antialiasing);
+        setMouseTracking(true);
+        setFrameShape(QFrame::NoFrame);
+    }
+
+protected:
+    void mousePressEvent(QMouseEvent *e) override
+    {
+        if (!m_owner->hasValues() || e->button() != Qt::LeftButton)
+            return QChartView::mousePressEvent(e);
+        m_dragging = true;
+        m_owner->cutFromViewportPos(e->position().toPoint());
+        e->accept();
+    }
+    void mouseMoveEvent(QMouseEvent *e) override
+    {
+        if (!m_owner->hasValues())
+            return QChartView::mouseMoveEvent(e);
+        const QPoint pos = e->position().toPoint();
+        viewport()->setCursor(m_dragging || m_owner->nearCut(pos) ? Qt::SizeHorCursor : Qt::CrossCursor);
+        if (m_dragging)
+            m_owner->cutFromViewportPos(pos);
+        e->accept();
+    }
+    void mouseReleaseEvent(QMouseEvent *e) override
+    {
+        m_dragging = false;
+        e->accept();
+    }
+
+private:
+    HistogramWidget *m_owner;
+    bool m_dragging = false;
+};
+
+namespace {
+
+QAreaSeries *makeArea(const QColor &colour, QChart *chart)
+{
+    auto *area = new QAreaSeries(new QLineSeries(chart), new QLineSeries(chart));
+    area->setBrush(colour);
+    area->setPen(Qt::NoPen);
+    chart->addSeries(area);
+    return area;
+}
+
 } // namespace
 
 HistogramWidget::HistogramWidget(QWidget *parent) : QWidget(parent)
 {
-    setMouseTracking(true);
-    setMinimumHeight(100);
-    m_emptyText = tr("Not scored yet — Score > Run OST…");
+    m_chart = new QChart;
+    m_chart->legend()->hide();
+    m_chart->setBackgroundRoundness(0);
+    m_chart->setMargins(QMargins(2, 2, 2, 0));
+    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
+    m_chart->setBackgroundBrush(palette().base());
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+
+    m_useful = makeArea(kUseful, m_chart);
+    m_harmful = makeArea(kHarmful, m_chart);
+    m_dropped = makeArea(QColor(255, 255, 255, 150), m_chart);
+    m_threshold = new QLineSeries(m_chart);
+    m_threshold->setPen(QPen(kHarmful, 1, Qt::DotLine));
+    m_chart->addSeries(m_threshold);
+    m_cutLine = new QLineSeries(m_chart);
+    m_cutLine->setPen(QPen(kCut, 2));
+    m_chart->addSeries(m_cutLine);
+
+    QFont axisFont = font();
+    axisFont.setPointSizeF(std::max(6.0, axisFont.pointSizeF() - 1));
+    m_x = new QValueAxis(m_chart);
+    m_x->setLabelFormat(QStringLiteral("%.3g"));
+    m_x->setTickCount(7);
+    m_x->setLabelsFont(axisFont);
+    m_x->setGridLineVisible(false);
+    m_y = new QValueAxis(m_chart);
+    m_y->setLabelFormat(QStringLiteral("%d"));
+    m_y->setTickCount(3);
+    m_y->setLabelsFont(axisFont);
+    m_y->setMinorTickCount(0);
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    for (QAbstractSeries *s : m_chart->series()) {
+        s->attachAxis(m_x);
+        s->attachAxis(m_y);
+    }
+
+    m_view = new CutChartView(m_chart, this);
+    m_view->setToolTip(tr("Utility of the scored samples (x) and how many fall in each bin (y).\n"
+                          "Drag the black cut line: samples right of it are kept. Red: harmful."));
+    m_empty = new QLabel(this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setEnabled(false);
+    m_empty->setText(tr("Not scored yet — Score > Run OST…"));
+
+    m_stack = new QStackedLayout(this);
+    m_stack->setContentsMargins(0, 0, 0, 0);
+    m_stack->addWidget(m_empty);
+    m_stack->addWidget(m_view);
+    m_stack->setCurrentWidget(m_empty);
 }
 
 void HistogramWidget::setEmptyText(const QString &text)
 {
-    m_emptyText = text;
-    update();
+    m_empty->setText(text);
 }
 
 void HistogramWidget::setValues(std::vector<double> values, double harmfulBelow)
@@ -38,7 +146,8 @@ void HistogramWidget::setValues(std::vector<double> values, double harmfulBelow)
     m_sorted = std::move(values);
     m_harmfulBelow = harmfulBelow;
     rebin();
-    update();
+    rebuildSeries();
+    m_stack->setCurrentWidget(m_sorted.empty() ? static_cast<QWidget *>(m_empty) : m_view);
 }
 
 void HistogramWidget::rebin()
@@ -49,24 +158,93 @@ void HistogramWidget::rebin()
     // Plot the central 99% so that one outlier does not squash every other bar into one bin;
     // the outliers land in the edge bins.
     const size_t n = m_sorted.size();
-    m_lo = m_sorted[size_t(double(n - 1) * 0.005)];
+    m_lo = std::min(m_sorted[size_t(double(n - 1) * 0.005)], m_harmfulBelow);
     m_hi = m_sorted[size_t(double(n - 1) * 0.995)];
-    m_lo = std::min(m_lo, m_harmfulBelow);
     if (!(m_hi > m_lo))
         m_hi = m_lo + 1e-9 + std::fabs(m_lo) * 0.01;
     const double pad = (m_hi - m_lo) * 0.03;
     m_lo -= pad;
     m_hi += pad;
+    // Put a bin edge exactly on the harmful threshold, so that a bin is either all harmful or none.
+    const double width = (m_hi - m_lo) / kBins;
+    if (m_harmfulBelow > m_lo && m_harmfulBelow < m_hi) {
+        m_lo = m_harmfulBelow - std::ceil((m_harmfulBelow - m_lo) / width) * width;
+        m_hi = m_lo + width * kBins; // moved down by less than the 3% padding: the top value stays inside
+    }
     for (double v : m_sorted) {
-        int b = int((v - m_lo) / (m_hi - m_lo) * kBins);
+        const int b = int(std::floor((v - m_lo) / (m_hi - m_lo) * kBins));
         m_bins[size_t(std::clamp(b, 0, kBins - 1))]++;
     }
+}
+
+std::vector<int64_t> HistogramWidget::harmfulBins() const
+{
+    std::vector<int64_t> out(m_bins.size(), 0);
+    for (size_t b = 0; b < m_bins.size(); ++b) {
+        const double centre = m_lo + (double(b) + 0.5) / kBins * (m_hi - m_lo);
+        if (centre < m_harmfulBelow)
+            out[b] = m_bins[b];
+    }
+    return out;
+}
+
+std::vector<int64_t> HistogramWidget::usefulBins() const
+{
+    std::vector<int64_t> out = harmfulBins();
+    for (size_t b = 0; b < out.size(); ++b)
+        out[b] = m_bins[b] - out[b];
+    return out;
+}
+
+void HistogramWidget::rebuildSeries()
+{
+    const auto steps = [this](const std::vector<int64_t> &bins) {
+        QList<QPointF> pts;
+        pts.reserve(int(bins.size()) * 2);
+        for (size_t b = 0; b < bins.size(); ++b) {
+            const double x0 = m_lo + double(b) / kBins * (m_hi - m_lo);
+            const double x1 = m_lo + double(b + 1) / kBins * (m_hi - m_lo);
+            pts << QPointF(x0, double(bins[b])) << QPointF(x1, double(bins[b]));
+        }
+        return pts;
+    };
+    const auto base = [this] { return QList<QPointF>{QPointF(m_lo, 0), QPointF(m_hi, 0)}; };
+    m_useful->upperSeries()->replace(steps(usefulBins()));
+    m_useful->lowerSeries()->replace(base());
+    m_harmful->upperSeries()->replace(steps(harmfulBins()));
+    m_harmful->lowerSeries()->replace(base());
+
+    const int64_t top = m_bins.empty() ? 1 : std::max<int64_t>(1, *std::max_element(m_bins.begin(), m_bins.end()));
+    // An even top, so that the three y ticks (0, half, top) are whole numbers.
+    const int64_t yMax = std::max<int64_t>(2, top + top % 2);
+    m_x->setRange(m_lo, m_hi);
+    m_y->setRange(0, double(yMax));
+    if (m_harmfulBelow > m_lo && m_harmfulBelow < m_hi)
+        m_threshold->replace({QPointF(m_harmfulBelow, 0), QPointF(m_harmfulBelow, double(yMax))});
+    else
+        m_threshold->clear();
+    updateCutSeries();
+}
+
+void HistogramWidget::updateCutSeries()
+{
+    if (m_sorted.empty()) {
+        m_cutLine->clear();
+        m_dropped->upperSeries()->clear();
+        m_dropped->lowerSeries()->clear();
+        return;
+    }
+    const double x = std::clamp(m_cut, m_lo, m_hi);
+    const double top = m_y->max();
+    m_cutLine->replace({QPointF(x, 0), QPointF(x, top)});
+    m_dropped->upperSeries()->replace({QPointF(m_lo, top), QPointF(x, top)});
+    m_dropped->lowerSeries()->replace({QPointF(m_lo, 0), QPointF(x, 0)});
 }
 
 void HistogramWidget::setCut(double cut)
 {
     m_cut = cut;
-    update();
+    updateCutSeries();
     Q_EMIT cutChanged(m_cut);
 }
 
@@ -92,108 +270,43 @@ int64_t HistogramWidget::harmfulCount() const
     return int64_t(std::lower_bound(m_sorted.begin(), m_sorted.end(), m_harmfulBelow) - m_sorted.begin());
 }
 
-QRectF HistogramWidget::plotRect() const
-{
-    const int text = fontMetrics().height();
-    return QRectF(12, text + 12, width() - 24, height() - 2 * text - 22);
-}
-
-double HistogramWidget::xToValue(double x) const
-{
-    const QRectF r = plotRect();
-    return m_lo + (x - r.left()) / r.width() * (m_hi - m_lo);
-}
-
-double HistogramWidget::valueToX(double v) const
-{
-    const QRectF r = plotRect();
-    return r.left() + (std::clamp(v, m_lo, m_hi) - m_lo) / (m_hi - m_lo) * r.width();
-}
-
-void HistogramWidget::paintEvent(QPaintEvent *)
-{
-    QPainter p(this);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.fillRect(rect(), palette().base());
-    if (m_sorted.empty()) {
-        p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(rect(), Qt::AlignCenter, m_emptyText);
-        return;
-    }
-    const QRectF r = plotRect();
-    const int64_t maxBin = std::max<int64_t>(1, *std::max_element(m_bins.begin(), m_bins.end()));
-    const double bw = r.width() / kBins;
-    const double cutX = valueToX(m_cut);
-    for (int b = 0; b < kBins; ++b) {
-        if (m_bins[size_t(b)] == 0)
-            continue;
-        // sqrt height: the long tail of harmful samples stays visible next to the main mode
-        const double h = std::sqrt(double(m_bins[size_t(b)]) / double(maxBin)) * r.height();
-        const QRectF bar(r.left() + b * bw + 0.5, r.bottom() - h, std::max(1.0, bw - 1.0), h);
-        const double centre = m_lo + (b + 0.5) / kBins * (m_hi - m_lo);
-        QColor c = centre < m_harmfulBelow ? kHarmful : kUseful;
-        if (bar.center().x() < cutX)
-            c.setAlpha(90); // below the cut: not kept
-        p.fillRect(bar, c);
-    }
-    // axis
-    p.setPen(palette().color(QPalette::Mid));
-    p.drawLine(r.bottomLeft(), r.bottomRight());
-    const QLocale loc;
-    p.setPen(palette().color(QPalette::Text));
-    const int th = fontMetrics().height();
-    const QRectF labels(r.left(), r.bottom() + 4, r.width(), th);
-    p.drawText(labels, Qt::AlignLeft, formatScore(m_lo));
-    p.drawText(labels, Qt::AlignRight, formatScore(m_hi));
-    if (m_harmfulBelow > m_lo && m_harmfulBelow < m_hi) {
-        const double zx = valueToX(m_harmfulBelow);
-        p.setPen(QPen(kHarmful, 1, Qt::DotLine));
-        p.drawLine(QPointF(zx, r.top()), QPointF(zx, r.bottom()));
-        // Label the threshold only where it does not collide with the range labels at the ends.
-        if (zx - r.left() > 90 && r.right() - zx > 90)
-            p.drawText(QRectF(zx - 60, r.bottom() + 4, 120, th), Qt::AlignHCenter, formatScore(m_harmfulBelow));
-    }
-    // cut line with a handle
-    p.setPen(QPen(QColor(30, 30, 30), 2));
-    p.drawLine(QPointF(cutX, r.top() - 4), QPointF(cutX, r.bottom()));
-    QPainterPath handle;
-    handle.moveTo(cutX - 6, r.top() - 10);
-    handle.lineTo(cutX + 6, r.top() - 10);
-    handle.lineTo(cutX, r.top() - 2);
-    handle.closeSubpath();
-    p.fillPath(handle, QColor(30, 30, 30));
-
-    const int64_t kept = keptCount();
-    const double share = 100.0 * double(kept) / double(m_sorted.size());
-    const QString summary = tr("Cut %1 keeps %2 of %3 (%4%)  ·  %5 harmful (red)")
-                                .arg(formatScore(m_cut), loc.toString(qlonglong(kept)),
-                                     loc.toString(qlonglong(m_sorted.size())), QString::number(share, 'f', 1),
-                                     loc.toString(qlonglong(harmfulCount())));
-    p.setPen(palette().color(QPalette::Text));
-    p.drawText(QRectF(12, 4, width() - 24, th + 4), Qt::AlignLeft | Qt::AlignVCenter, summary);
-}
-
-void HistogramWidget::mousePressEvent(QMouseEvent *e)
-{
-    if (m_sorted.empty() || e->button() != Qt::LeftButton)
-        return;
-    m_dragging = true;
-    setCut(xToValue(e->position().x()));
-}
-
-void HistogramWidget::mouseMoveEvent(QMouseEvent *e)
+QString HistogramWidget::summaryText() const
 {
     if (m_sorted.empty())
-        return;
-    const bool nearCut = std::fabs(e->position().x() - valueToX(m_cut)) < 6;
-    setCursor(m_dragging || nearCut ? Qt::SizeHorCursor : Qt::CrossCursor);
-    if (m_dragging)
-        setCut(xToValue(e->position().x()));
+        return {};
+    const QLocale loc;
+    const int64_t kept = keptCount();
+    const double share = 100.0 * double(kept) / double(m_sorted.size());
+    return tr("Cut %1 keeps %2 of %3 (%4%)  ·  %5 harmful (red)")
+        .arg(formatScore(m_cut), loc.toString(qlonglong(kept)), loc.toString(qlonglong(m_sorted.size())),
+             QString::number(share, 'f', 1), loc.toString(qlonglong(harmfulCount())));
 }
 
-void HistogramWidget::mouseReleaseEvent(QMouseEvent *)
+QPoint HistogramWidget::viewportPosOf(double value) const
 {
-    m_dragging = false;
+    const QPointF inChart = m_chart->mapToPosition(QPointF(value, 0), m_useful);
+    return m_view->mapFromScene(m_chart->mapToScene(inChart));
+}
+
+bool HistogramWidget::nearCut(const QPoint &pos) const
+{
+    return std::abs(pos.x() - viewportPosOf(std::clamp(m_cut, m_lo, m_hi)).x()) <= kGrabPixels;
+}
+
+void HistogramWidget::cutFromViewportPos(const QPoint &pos)
+{
+    const QPointF inChart = m_chart->mapFromScene(m_view->mapToScene(pos));
+    const QRectF plot = m_chart->plotArea();
+    // Past either end of the plotted range (which leaves out the outermost 1%): keep all or none.
+    if (inChart.x() <= plot.left()) {
+        setCut(m_sorted.front());
+        return;
+    }
+    if (inChart.x() >= plot.right()) {
+        setCut(std::nextafter(m_sorted.back(), INFINITY));
+        return;
+    }
+    setCut(m_chart->mapToValue(inChart, m_useful).x());
 }
 
 } // namespace ost::ui

@@ -1,16 +1,30 @@
 #pragma once
-// Utility histogram with a draggable cut line. Painted by hand: it must stay responsive while the
-// cut is dragged over a million values, so counts come from a sorted copy (binary search), not a
-// chart model rebuilt on every mouse move.
+// Utility histogram (Qt Charts) with a cut line the user drags with the mouse. Samples at or above
+// the cut are kept; bins below the harmful threshold are red. Counts come from a sorted copy of the
+// values (binary search), so dragging over a million values only moves one line series.
 #include <QWidget>
 
+#include <cstdint>
 #include <vector>
+
+class QLabel;
+class QStackedLayout;
+
+QT_BEGIN_NAMESPACE
+class QAreaSeries;
+class QChart;
+class QChartView;
+class QLineSeries;
+class QValueAxis;
+QT_END_NAMESPACE
 
 namespace ost::ui {
 
 class HistogramWidget : public QWidget {
     Q_OBJECT
 public:
+    static constexpr int kBins = 64;
+
     explicit HistogramWidget(QWidget *parent = nullptr);
 
     // NaNs are ignored. `harmfulBelow`: bins left of it are drawn red.
@@ -25,34 +39,51 @@ public:
     int64_t keptCount() const;   // values >= cut
     int64_t totalCount() const { return int64_t(m_sorted.size()); }
     int64_t harmfulCount() const;
+    double harmfulThreshold() const { return m_harmfulBelow; }
     double minValue() const { return m_sorted.empty() ? 0 : m_sorted.front(); }
     double maxValue() const { return m_sorted.empty() ? 0 : m_sorted.back(); }
+    // "Cut 0.012 keeps 120 of 600 (20.0%) · 37 harmful (red)"; empty without values.
+    QString summaryText() const;
+
+    // For tests: the chart view, and where (in its viewport) a utility value lies on the x axis.
+    QChartView *chartView() const { return m_view; }
+    QPoint viewportPosOf(double value) const;
+    // Bin counts as drawn, red (harmful) bins and the others.
+    std::vector<int64_t> harmfulBins() const;
+    std::vector<int64_t> usefulBins() const;
 
     QSize sizeHint() const override { return {600, 140}; }
-    QSize minimumSizeHint() const override { return {240, 100}; }
+    QSize minimumSizeHint() const override { return {200, 90}; }
 
 Q_SIGNALS:
     void cutChanged(double cut); // while dragging and after setCut
 
-protected:
-    void paintEvent(QPaintEvent *) override;
-    void mousePressEvent(QMouseEvent *) override;
-    void mouseMoveEvent(QMouseEvent *) override;
-    void mouseReleaseEvent(QMouseEvent *) override;
-
 private:
-    QRectF plotRect() const;
-    double xToValue(double x) const;
-    double valueToX(double v) const;
+    friend class CutChartView;
     void rebin();
+    void rebuildSeries();
+    void updateCutSeries();
+    // Drag handling, in chart view viewport coordinates.
+    bool nearCut(const QPoint &pos) const;
+    void cutFromViewportPos(const QPoint &pos);
 
     std::vector<double> m_sorted;
     std::vector<int64_t> m_bins;
     double m_lo = 0, m_hi = 1;   // plotted range
     double m_harmfulBelow = 0;
     double m_cut = 0;
-    bool m_dragging = false;
-    QString m_emptyText;
+
+    QStackedLayout *m_stack;
+    QLabel *m_empty;
+    QChart *m_chart;
+    QChartView *m_view;
+    QValueAxis *m_x;
+    QValueAxis *m_y;
+    QAreaSeries *m_useful;
+    QAreaSeries *m_harmful;
+    QAreaSeries *m_dropped;   // grey veil over the values below the cut
+    QLineSeries *m_cutLine;
+    QLineSeries *m_threshold; // dotted, at the harmful threshold
 };
 
 } // namespace ost::ui

@@ -1,0 +1,140 @@
+// The utility histogram (Qt Charts): the keep count of a cut, the top-k% spinner and the dragged
+// cut line staying in sync, harmful bins apart from useful ones, and the empty state.
+#include "ui/widgets/HistogramPanel.h"
+#include "ui/widgets/HistogramWidget.h"
+
+#include <QChartView>
+#include <QDoubleSpinBox>
+#include <QtTest>
+
+#include <cmath>
+#include <numeric>
+
+using namespace ost::ui;
+
+class TestHistogram : public QObject {
+    Q_OBJECT
+
+    // -0.20, -0.19, ..., 0.79: 100 values, 20 of them below 0.
+    static std::vector<double> values()
+    {
+        std::vector<double> v(100);
+        for (int i = 0; i < 100; ++i)
+            v[size_t(i)] = -0.2 + 0.01 * i;
+        return v;
+    }
+
+private Q_SLOTS:
+    void keepCountOfACut()
+    {
+        HistogramWidget h;
+        QVERIFY(!h.hasValues());
+        QVERIFY(h.summaryText().isEmpty());
+        std::vector<double> v = values();
+        v.push_back(std::nan("")); // unscored samples are not counted
+        h.setValues(v, 0.0);
+        QCOMPARE(h.totalCount(), 100);
+        QCOMPARE(h.harmfulCount(), 20);
+        h.setCut(0.5 - 1e-9);
+        QCOMPARE(h.keptCount(), 30); // 0.50 .. 0.79
+        h.setCut(-1.0);
+        QCOMPARE(h.keptCount(), 100);
+        h.setCut(1.0);
+        QCOMPARE(h.keptCount(), 0);
+        h.setCutToTopPercent(25);
+        QCOMPARE(h.keptCount(), 25);
+        QVERIFY(std::fabs(h.cut() - 0.55) < 1e-9);
+        h.setCutToTopPercent(0);
+        QCOMPARE(h.keptCount(), 0);
+        h.setCutToTopPercent(100);
+        QCOMPARE(h.keptCount(), 100);
+        QVERIFY(h.summaryText().contains(QStringLiteral("keeps 100 of 100")));
+        QVERIFY(h.summaryText().contains(QStringLiteral("20 harmful")));
+    }
+
+    void harmfulBinsAreSeparate()
+    {
+        HistogramWidget h;
+        h.setValues(values(), 0.0);
+        const std::vector<int64_t> red = h.harmfulBins(), blue = h.usefulBins();
+        QCOMPARE(int(red.size()), HistogramWidget::kBins);
+        // a bin edge sits on the threshold: exactly the 20 negative values are red
+        QCOMPARE(std::accumulate(red.begin(), red.end(), int64_t(0)), int64_t(20));
+        QCOMPARE(std::accumulate(blue.begin(), blue.end(), int64_t(0)), int64_t(80));
+        for (size_t b = 0; b < red.size(); ++b)
+            QVERIFY(red[b] == 0 || blue[b] == 0);
+        // a raised threshold turns more bins red
+        h.setValues(values(), 0.3);
+        const std::vector<int64_t> red2 = h.harmfulBins();
+        QCOMPARE(std::accumulate(red2.begin(), red2.end(), int64_t(0)), int64_t(50));
+    }
+
+    void spinnerAndDraggedCutStayInSync()
+    {
+        HistogramPanel panel;
+        panel.resize(700, 220);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto *spin = panel.findChild<QDoubleSpinBox *>();
+        QVERIFY(spin);
+        QVERIFY(!spin->isEnabled()); // nothing to cut yet
+        panel.setValues(values(), 0.0);
+        QVERIFY(spin->isEnabled());
+        HistogramWidget *h = panel.histogram();
+        // the first values arrive with the spinner's default: the top 50% kept
+        QCOMPARE(h->keptCount(), 50);
+        QVERIFY(panel.summaryText().contains(QStringLiteral("keeps 50 of 100")));
+
+        spin->setValue(10);
+        QCOMPARE(h->keptCount(), 10);
+        QVERIFY(panel.summaryText().contains(QStringLiteral("keeps 10 of 100")));
+
+        // Drag the cut line from where it is to utility 0.0 (then 0.2): the spinner follows.
+        QApplication::processEvents();
+        QWidget *viewport = h->chartView()->viewport();
+        const QPoint from = h->viewportPosOf(h->cut());
+        const QPoint to = h->viewportPosOf(0.0);
+        QVERIFY(from.x() > to.x());
+        QTest::mousePress(viewport, Qt::LeftButton, {}, from);
+        QMouseEvent move(QEvent::MouseMove, QPointF(to), viewport->mapToGlobal(QPointF(to)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(viewport, &move);
+        QTest::mouseRelease(viewport, Qt::LeftButton, {}, to);
+        // pixel resolution: the cut lands within one value step of 0.0
+        QVERIFY2(std::fabs(h->cut()) < 0.011, qPrintable(QString::number(h->cut())));
+        QVERIFY(h->keptCount() >= 79 && h->keptCount() <= 81);
+        QCOMPARE(spin->value(), double(h->keptCount()));
+        QVERIFY(panel.summaryText().contains(QStringLiteral("keeps %1 of 100").arg(h->keptCount())));
+
+        // A press past the left end of the axis keeps everything, past the right end nothing.
+        const QRect vr = viewport->rect();
+        QTest::mouseClick(viewport, Qt::LeftButton, {}, QPoint(1, vr.height() / 2));
+        QCOMPARE(h->keptCount(), 100);
+        QCOMPARE(spin->value(), 100.0);
+        QTest::mouseClick(viewport, Qt::LeftButton, {}, QPoint(vr.width() - 2, vr.height() / 2));
+        QCOMPARE(h->keptCount(), 0);
+        QCOMPARE(spin->value(), 0.0);
+    }
+
+    void filteringKeepsTheCut()
+    {
+        HistogramPanel panel;
+        panel.setValues(values(), 0.0);
+        panel.setTopPercent(20);
+        const double cut = panel.histogram()->cut();
+        // new values (the filter changed): the cut stays where the curator put it, the share follows
+        std::vector<double> v = values();
+        v.resize(50); // -0.20 .. 0.29
+        panel.setValues(v, 0.0);
+        QCOMPARE(panel.histogram()->cut(), cut);
+        QCOMPARE(panel.histogram()->keptCount(), 0);
+        QCOMPARE(panel.topPercent(), 0.0);
+        // no values: the empty state, and the spinner is off
+        panel.setValues({}, 0.0);
+        QVERIFY(!panel.histogram()->hasValues());
+        QVERIFY(panel.summaryText().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestHistogram)
+#include "tst_histogram.moc"
