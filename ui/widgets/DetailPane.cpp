@@ -52,6 +52,13 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
     m_title->setFont(tf);
     m_badges = new QLabel(this);
     m_badges->setTextFormat(Qt::RichText);
+    // Long ids and badges are cut at the pane's edge (the tooltip has them in full) instead of
+    // widening the dock, and with it the main window's minimum width.
+    for (QLabel *l : {m_title, m_badges}) {
+        l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        l->setMinimumWidth(60);
+    }
+    m_badges->setWordWrap(true);
 
     m_keep = new QPushButton(tr("Keep"), this);
     m_drop = new QPushButton(tr("Drop"), this);
@@ -257,6 +264,7 @@ void DetailPane::refreshHeader()
     const ScoreSnapshot &scores = session()->scores();
     const QLocale loc;
     m_title->setText(QString::fromStdString(session()->dataset().id(m_index)));
+    m_title->setToolTip(m_title->text());
     QStringList badges;
     const double u = scores.utilityAt(m_index);
     if (std::isnan(u)) {

@@ -15,7 +15,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_text = new QLineEdit(this);
     m_text->setPlaceholderText(tr("Search id, question, answer…"));
     m_text->setClearButtonEnabled(true);
-    m_text->setMinimumWidth(180);
+    m_text->setMinimumWidth(120);
     m_min = new QLineEdit(this);
     m_max = new QLineEdit(this);
     for (QLineEdit *e : {m_min, m_max}) {
@@ -35,9 +35,15 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_decision->addItems({tr("Any decision"), tr("Auto"), tr("Kept"), tr("Dropped"), tr("Decided")});
     m_tag = new QComboBox(this);
     m_tag->addItem(tr("Any tag"));
-    m_tag->setMinimumContentsLength(8);
     m_validation = new QComboBox(this);
     m_validation->addItems({tr("Any validation"), tr("Valid"), tr("With problems")});
+    // The combos may shrink below their longest entry (the popup still shows it in full), so that
+    // the bar does not set the main window's minimum width.
+    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(6);
+        c->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    }
     m_clear = new QToolButton(this);
     m_clear->setText(tr("Clear"));
     m_clear->setToolTip(tr("Clear all filters"));
