@@ -200,12 +200,35 @@ void MainWindow::buildViews()
     bl->addWidget(m_bannerText, 1);
     bl->addWidget(bannerRun);
 
+    // Non-modal warning: the file was edited after scoring, so some scores describe old records.
+    m_staleText = new QLabel(this);
+    m_staleText->setWordWrap(true);
+    m_staleText->setTextFormat(Qt::RichText);
+    m_staleBanner = new QWidget(this);
+    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
+    m_staleBanner->setStyleSheet(QStringLiteral("#staleBanner{background:#fde3cf;border-bottom:1px solid #e3a97a}"));
+    auto *sl = new QHBoxLayout(m_staleBanner);
+    sl->setContentsMargins(10, 4, 10, 4);
+    auto *staleRun = new QPushButton(tr("Score again…"), m_staleBanner);
+    staleRun->setToolTip(tr("Score > Run OST…: resuming the run scores the edited samples again"));
+    connect(staleRun, &QPushButton::clicked, this, &MainWindow::runScoring);
+    auto *staleClose = new QPushButton(tr("Dismiss"), m_staleBanner);
+    connect(staleClose, &QPushButton::clicked, this, [this] {
+        m_staleDismissedRun = m_session ? m_session->staleScores().runId : -1;
+        m_staleBanner->setVisible(false);
+    });
+    sl->addWidget(m_staleText, 1);
+    sl->addWidget(staleRun);
+    sl->addWidget(staleClose);
+    m_staleBanner->setVisible(false);
+
     auto *page = new QWidget(this);
     auto *pl = new QVBoxLayout(page);
     pl->setContentsMargins(0, 0, 0, 0);
     pl->setSpacing(0);
     pl->addWidget(m_filterBar);
     pl->addWidget(m_banner);
+    pl->addWidget(m_staleBanner);
     pl->addWidget(m_tabs, 1);
 
     m_noDataset = new EmptyState(tr("No dataset open"), tr("Open a dataset (Ctrl+O) or drop a .jsonl/.json file here"),
@@ -320,6 +343,8 @@ void MainWindow::setSession(ProjectSession *session)
         scheduleStatsUpdate();
     });
     connect(session, &ProjectSession::decisionsChanged, this, &MainWindow::scheduleStatsUpdate);
+    connect(session, &ProjectSession::staleScoresChanged, this, &MainWindow::updateStaleBanner);
+    m_staleDismissedRun = -1;
     connect(session, &ProjectSession::annotationsChanged, this,
             [this] { m_filterBar->setTags(m_session ? m_session->allTagNames() : QStringList()); });
     connect(session->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::updateUndoActions);
@@ -339,6 +364,7 @@ void MainWindow::setSession(ProjectSession *session)
     else
         m_table->sortByColumn(-1, Qt::AscendingOrder);
     updateEmptyStates();
+    updateStaleBanner();
     updateUndoActions();
     updateStats();
     if (m_proxy->rowCount() > 0)
@@ -378,6 +404,38 @@ void MainWindow::updateEmptyStates()
         m_export->setEnabled(m_session);
     if (m_score)
         m_score->setEnabled(m_session && !m_scoring->isRunning());
+}
+
+void MainWindow::updateStaleBanner()
+{
+    const StaleScores stale = m_session ? m_session->staleScores() : StaleScores{};
+    const bool show = stale.any() && stale.runId != m_staleDismissedRun;
+    if (show) {
+        const QLocale loc;
+        QString text = stale.changed == 1
+                           ? tr("<b>The dataset changed since it was scored:</b> 1 score may refer to old content")
+                           : tr("<b>The dataset changed since it was scored:</b> %1 scores may refer to old content")
+                                 .arg(loc.toString(qlonglong(stale.changed)));
+        if (stale.missing > 0)
+            text += stale.missing == 1 ? tr(", and 1 scored sample is no longer in the file")
+                                       : tr(", and %1 scored samples are no longer in the file")
+                                             .arg(loc.toString(qlonglong(stale.missing)));
+        text += tr(". Scoring again (Score &gt; Run OST…, resume) rescores the edited samples.");
+        m_staleText->setText(text);
+        ost::log::warn(QStringLiteral("%1: %2 of %3 scores were computed on records that have changed since, "
+                                      "%4 scored ids are gone")
+                           .arg(m_session->datasetPath())
+                           .arg(stale.changed)
+                           .arg(stale.checked)
+                           .arg(stale.missing)
+                           .toStdString());
+    }
+    m_staleBanner->setVisible(show);
+}
+
+QString MainWindow::staleWarning() const
+{
+    return m_staleBanner->isHidden() ? QString() : m_staleText->text();
 }
 
 void MainWindow::scheduleStatsUpdate()

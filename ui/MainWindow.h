@@ -58,6 +58,8 @@ public:
     ScoringController *scoring() const { return m_scoring; }
     FilterBar *filterBar() const { return m_filterBar; }
     QString countsText() const;
+    // The "dataset changed since it was scored" banner's text; empty while it is hidden.
+    QString staleWarning() const;
     // Dialogs built but not executed, so a caller can show (or grab) them.
     ExportDialog *createExportDialog();
     ScoringDialog *createScoringDialog();
@@ -82,6 +84,7 @@ private:
     void setSession(ProjectSession *session);
     void onOpenProgress(qint64 done, qint64 total, const QString &message);
     void updateEmptyStates();
+    void updateStaleBanner();
     void scheduleStatsUpdate();
     void updateStats();
     void updateUndoActions();
@@ -104,6 +107,9 @@ private:
     EmptyState *m_noDataset;
     QWidget *m_banner;
     QLabel *m_bannerText;
+    QWidget *m_staleBanner;
+    QLabel *m_staleText;
+    int64_t m_staleDismissedRun = -1; // the run whose warning the curator closed
     QTabWidget *m_tabs;
     QTableView *m_table;
     QLabel *m_tableEmpty;

@@ -1,13 +1,17 @@
 // The main window end to end on the offscreen platform: empty state, opening a dataset on a worker
 // thread, counts and histogram following the filter, bulk decisions with undo, the review queue's
-// one-key decisions, a --screenshot style capture, and the window fitting 1280 px.
+// one-key decisions, a --screenshot style capture, the warning when the file changed since it was
+// scored, and the window fitting 1280 px.
 #include "UiTestData.h"
+
+#include "core/data/Hash.h"
 
 #include "ui/MainWindow.h"
 #include "ui/ScreenshotTaker.h"
 #include "ui/models/SampleFilterProxy.h"
 #include "ui/models/SampleTableModel.h"
 #include "ui/session/ProjectSession.h"
+#include "ui/session/StaleScores.h"
 #include "ui/widgets/DetailPane.h"
 #include "ui/widgets/FilterBar.h"
 #include "ui/widgets/HistogramPanel.h"
@@ -15,6 +19,7 @@
 #include "ui/widgets/ReviewQueueWidget.h"
 
 #include <QImage>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -138,6 +143,80 @@ private Q_SLOTS:
             QVERIFY2(w.minimumSize().width() <= 1280, qPrintable(QString::number(w.minimumSize().width())));
             QCOMPARE(w.width(), 1280);
         }
+    }
+
+    // Scores carry the hash of the record they were computed on; edit two records and remove one
+    // after scoring, and the window says so without blocking anything.
+    void changedDatasetWarns()
+    {
+        QTemporaryDir dir;
+        const QString path = uitest::writeDataset(dir.path(), 6);
+        {
+            auto dataset = Dataset::open(path.toStdString());
+            QVERIFY(dataset.ok());
+            auto store = ProjectStore::open(ProjectStore::defaultPathFor(path.toStdString()));
+            QVERIFY(store.ok());
+            RunInfo info;
+            info.name = "hashed run";
+            info.status = "done";
+            info.settingsJson = "{}";
+            auto run = store.value()->createRun(info);
+            QVERIFY(run.ok());
+            std::vector<ScoreRow> rows;
+            for (int64_t i = 0; i < 6; ++i)
+                rows.push_back({dataset.value()->id(i), sha1Hex(dataset.value()->rawRecord(i)), "ost", 0.1 * double(3 - i)});
+            QVERIFY(store.value()->addScores(run.value(), rows).ok());
+            // unchanged file: nothing stale
+            const StaleScores none = findStaleScores(*dataset.value(), *store.value(), run.value(), "ost");
+            QCOMPARE(none.checked, 6);
+            QVERIFY(!none.any());
+        }
+        {
+            MainWindow w;
+            w.resize(1280, 800);
+            w.show();
+            QSignalSpy opened(&w, &MainWindow::datasetOpened);
+            w.openDataset(path);
+            QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+            QVERIFY(w.staleWarning().isEmpty());
+        }
+        // edit s1 and s2, drop s5
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QList<QByteArray> lines = f.readAll().split('\n');
+        f.close();
+        lines[1].replace("Question 1:", "Question 1 (edited):");
+        lines[2].replace("Question 2:", "Question two:");
+        lines.removeAt(5);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(lines.join('\n'));
+        f.close();
+
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QSignalSpy opened(&w, &MainWindow::datasetOpened);
+        w.openDataset(path);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        QCOMPARE(w.session()->staleScores().changed, 2);
+        QCOMPARE(w.session()->staleScores().missing, 1);
+        const QString warning = w.staleWarning();
+        QVERIFY2(warning.contains(QStringLiteral("dataset changed since it was scored")), qPrintable(warning));
+        QVERIFY2(warning.contains(QStringLiteral("2 scores may refer to old content")), qPrintable(warning));
+        QVERIFY2(warning.contains(QStringLiteral("1 scored sample is no longer in the file")), qPrintable(warning));
+        // non-modal: the table is there and usable, the scores are still shown
+        QCOMPARE(w.proxy()->rowCount(), 5);
+        QVERIFY(!QApplication::activeModalWidget());
+        // dismissing hides it for this run
+        auto *banner = w.findChild<QWidget *>(QStringLiteral("staleBanner"));
+        QVERIFY(banner);
+        QPushButton *dismiss = nullptr;
+        for (QPushButton *b : banner->findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Dismiss"))
+                dismiss = b;
+        QVERIFY(dismiss);
+        dismiss->click();
+        QVERIFY(w.staleWarning().isEmpty());
     }
 
     void badFileShowsError()

@@ -20,7 +20,7 @@ ScoringController::ScoringController(QObject *parent) : QObject(parent)
     connect(&m_watcher, &QFutureWatcher<ScoringOutcome>::finished, this, [this] {
         m_poll.stop();
         if (m_session)
-            m_session->reloadScores();
+            m_session->reloadScores(/*recheckStale=*/true); // a resumed run rescored edited samples
         Q_EMIT finished(m_watcher.result());
     });
 }

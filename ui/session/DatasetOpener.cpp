@@ -31,6 +31,15 @@ OpenedProject openProject(const QString &datasetPath, const ProgressCallback &pr
     out.dataset = std::shared_ptr<Dataset>(dataset.takeValue());
     out.store = std::shared_ptr<ProjectStore>(store.takeValue());
     out.scores = loadScoreSnapshot(*out.dataset, *out.store);
+    if (out.scores.hasScores()) {
+        if (progress) {
+            Progress p;
+            p.message = "checking the scores against the file";
+            progress(p);
+        }
+        out.stale = findStaleScores(*out.dataset, *out.store, out.scores.runId, out.scores.method, cancel);
+    }
+    out.stale.runId = out.scores.runId;
     return out;
 }
 
@@ -43,6 +52,7 @@ DatasetOpener::DatasetOpener(QObject *parent) : QObject(parent)
             return;
         }
         auto *session = new ProjectSession(result.dataset, result.store, std::move(result.scores));
+        session->setStaleScores(result.stale);
         Q_EMIT opened(session);
     });
 }

@@ -3,6 +3,7 @@
 // million-line file never freezes the window. Progress arrives through a queued signal.
 #include "core/common/Progress.h"
 #include "ui/session/ScoreSnapshot.h"
+#include "ui/session/StaleScores.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -18,6 +19,7 @@ struct OpenedProject {
     std::shared_ptr<Dataset> dataset;
     std::shared_ptr<ProjectStore> store;
     ScoreSnapshot scores;
+    StaleScores stale; // scores computed on records that changed in the file since
     QString error; // non-empty when opening failed
 };
 

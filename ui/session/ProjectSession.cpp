@@ -22,6 +22,10 @@ ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr
     connect(&m_scoreWatcher, &QFutureWatcher<ScoreSnapshot>::finished, this, [this] {
         m_scores = std::make_shared<const ScoreSnapshot>(m_scoreWatcher.result());
         Q_EMIT scoresChanged();
+        if (m_recheckStale || m_scores->runId != m_stale.runId) {
+            m_recheckStale = false;
+            checkStaleScores();
+        }
         if (m_reloadAgain) {
             m_reloadAgain = false;
             reloadScores();
@@ -41,6 +45,8 @@ ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr
         m_validationDone = true;
         Q_EMIT validationFinished();
     });
+    connect(&m_staleWatcher, &QFutureWatcher<StaleScores>::finished, this,
+            [this] { setStaleScores(m_staleWatcher.result()); });
 
     // Problems found while indexing are known now; the full check (images) follows in the background.
     for (const ValidationIssue &issue : m_dataset->indexIssues())
@@ -57,6 +63,7 @@ ProjectSession::~ProjectSession()
     // signals from arriving at a half-destroyed object.
     m_validationWatcher.waitForFinished();
     m_scoreWatcher.waitForFinished();
+    m_staleWatcher.waitForFinished();
 }
 
 QString ProjectSession::datasetPath() const { return QString::fromStdString(m_dataset->path()); }
@@ -222,8 +229,9 @@ bool ProjectSession::setTags(int64_t index, const QStringList &wanted)
     return true;
 }
 
-void ProjectSession::reloadScores()
+void ProjectSession::reloadScores(bool recheckStale)
 {
+    m_recheckStale = m_recheckStale || recheckStale;
     if (m_scoreWatcher.isRunning()) {
         m_reloadAgain = true;
         return;
@@ -231,6 +239,26 @@ void ProjectSession::reloadScores()
     std::shared_ptr<Dataset> dataset = m_dataset;
     std::shared_ptr<ProjectStore> store = m_store;
     m_scoreWatcher.setFuture(QtConcurrent::run([dataset, store] { return loadScoreSnapshot(*dataset, *store); }));
+}
+
+void ProjectSession::setStaleScores(const StaleScores &stale)
+{
+    m_stale = stale;
+    Q_EMIT staleScoresChanged();
+}
+
+void ProjectSession::checkStaleScores()
+{
+    if (m_staleWatcher.isRunning()) {
+        m_recheckStale = true; // the next reload checks again
+        return;
+    }
+    std::shared_ptr<Dataset> dataset = m_dataset;
+    std::shared_ptr<ProjectStore> store = m_store;
+    const int64_t runId = m_scores->runId;
+    const std::string method = m_scores->method;
+    m_staleWatcher.setFuture(QtConcurrent::run(
+        [dataset, store, runId, method] { return findStaleScores(*dataset, *store, runId, method); }));
 }
 
 void ProjectSession::startValidation()

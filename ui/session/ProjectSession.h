@@ -6,6 +6,7 @@
 #include "core/data/Dataset.h"
 #include "core/store/ProjectStore.h"
 #include "ui/session/ScoreSnapshot.h"
+#include "ui/session/StaleScores.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -51,9 +52,16 @@ public:
     bool setNote(int64_t index, const QString &note);
     bool setTags(int64_t index, const QStringList &tags);
 
-    // Re-reads the scores of the latest run off the UI thread; scoresChanged follows.
-    void reloadScores();
+    // Re-reads the scores of the latest run off the UI thread; scoresChanged follows. With
+    // `recheckStale` (after a scoring run) the scores are compared with the file again afterwards;
+    // so they are whenever the latest run is another one.
+    void reloadScores(bool recheckStale = false);
     bool isReloadingScores() const { return m_scoreWatcher.isRunning(); }
+
+    // Scores computed on records that have changed in the file since (see StaleScores).
+    const StaleScores &staleScores() const { return m_stale; }
+    void setStaleScores(const StaleScores &stale);
+    bool isCheckingStaleScores() const { return m_staleWatcher.isRunning(); }
 
     // Used by DecisionCommand after the store changed: re-reads those samples' decisions.
     void refreshDecisions(const std::vector<std::string> &ids);
@@ -63,12 +71,14 @@ Q_SIGNALS:
     void decisionsChanged();
     void annotationsChanged(qint64 index);
     void validationFinished();
+    void staleScoresChanged();
     void errorOccurred(const QString &message);
 
 private:
     void loadDecisionsAndTags();
     void rebuildUndoHistory();
     void startValidation();
+    void checkStaleScores();
 
     std::shared_ptr<Dataset> m_dataset;
     std::shared_ptr<ProjectStore> m_store;
@@ -80,6 +90,9 @@ private:
     QUndoStack *m_undo = nullptr;
     QFutureWatcher<ScoreSnapshot> m_scoreWatcher;
     bool m_reloadAgain = false;
+    bool m_recheckStale = false;
+    StaleScores m_stale;
+    QFutureWatcher<StaleScores> m_staleWatcher;
     QThreadPool m_validationPool; // one thread: validation decodes every image and may take minutes
     std::shared_ptr<CancelToken> m_validationCancel;
     QFutureWatcher<std::vector<ValidationIssue>> m_validationWatcher;

@@ -1,0 +1,27 @@
+#pragma once
+// Scores that may describe old content: the store keeps, with every score, the hash of the record
+// bytes it was computed on; a dataset edited after scoring has records whose bytes hash differently
+// now (or ids that are gone). Checked when a project opens and after a scoring run.
+#include "core/common/Progress.h"
+#include "core/data/Dataset.h"
+#include "core/store/ProjectStore.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ost::ui {
+
+struct StaleScores {
+    int64_t runId = 0;
+    int64_t checked = 0; // scores that carry a content hash
+    int64_t changed = 0; // ... whose sample's record differs in the file now
+    int64_t missing = 0; // ... whose sample id is no longer in the file
+    bool any() const { return changed > 0 || missing > 0; }
+};
+
+// Compares the scores of `method` in run `runId` with the records of `dataset` as they are now.
+// Scores without a stored hash are not counted. Reads every scored record once (off the UI thread).
+StaleScores findStaleScores(const Dataset &dataset, const ProjectStore &store, int64_t runId,
+                            const std::string &method, const CancelToken *cancel = nullptr);
+
+} // namespace ost::ui
