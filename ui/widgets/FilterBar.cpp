@@ -37,13 +37,10 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_tag->addItem(tr("Any tag"));
     m_validation = new QComboBox(this);
     m_validation->addItems({tr("Any validation"), tr("Valid"), tr("With problems")});
-    // The combos may shrink below their longest entry (the popup still shows it in full), so that
-    // the bar does not set the main window's minimum width.
-    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation}) {
-        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        c->setMinimumContentsLength(6);
-        c->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    }
+    // The combos keep their full width when there is room but may shrink below their longest entry
+    // (the popup still shows it in full), so that the bar does not set the main window's minimum width.
+    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation})
+        c->setMinimumWidth(72);
     m_clear = new QToolButton(this);
     m_clear->setText(tr("Clear"));
     m_clear->setToolTip(tr("Clear all filters"));
