@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # `make screenshots`: takes the README's screenshots of the desktop app into docs/screenshots/.
 # Uses the real MATH-V pool (../shared/data/mathv/pool-small.jsonl) when present, else the bundled
-# demo set (ostc demo-data); scores it with the built-in tiny proxy if it has no scores yet; then runs
-# `ost-curator DATASET --screenshot FILE --view V` under xvfb-run for each view.
+# demo set (ostc demo-data); scores it with the built-in tiny proxy unless its latest run is done
+# (an unfinished run is resumed); then runs `ost-curator DATASET --screenshot FILE --view V` under
+# xvfb-run for each view.
 #
 # usage: tools/take-screenshots.sh [BUILD_DIR]      (default: build)
 # env:   OST_SHOTS_DATA=path/to/dataset.jsonl (use this one), OST_SHOTS_LIMIT=N (score only N samples),
+#        OST_SHOTS_MODE=exact|fast (default exact), OST_SHOTS_MINUTES=M (stop scoring after M minutes,
+#        like Ctrl-C, and take the pictures of the partly scored project; rerunning resumes),
 #        OST_SHOTS_SIZE=1280x800, OST_SHOTS_OUT=docs/screenshots, OSTC=path/to/ostc (default BUILD_DIR/bin/ostc)
 set -euo pipefail
 
@@ -52,15 +55,25 @@ else
     say "using the demo set ($DATA)"
 fi
 
-if "$OSTC" rank "$DATA" --top 1 >/dev/null 2>&1; then
+# `ostc rank` prints '# run N "name" (status), ...' first.
+if "$OSTC" rank "$DATA" --top 1 --bottom 0 2>/dev/null | head -n 1 | grep -q '(done)'; then
     say "already scored"
 else
-    say "scoring $DATA with the built-in tiny proxy"
-    args=("$DATA" --proxy builtin-tiny --quiet)
+    say "scoring $DATA with the built-in tiny proxy (${OST_SHOTS_MODE:-exact} mode)"
+    args=("$DATA" --proxy builtin-tiny --quiet --mode "${OST_SHOTS_MODE:-exact}")
     [[ -n "$REFERENCE" ]] && args+=(--reference "$REFERENCE")
     [[ -n "${OST_SHOTS_LIMIT:-}" ]] && args+=(--limit "$OST_SHOTS_LIMIT")
-    "$OSTC" score "${args[@]}" || die "ostc score failed; screenshots would show an unscored project"
+    rc=0
+    if [[ -n "${OST_SHOTS_MINUTES:-}" ]]; then
+        timeout -s INT "${OST_SHOTS_MINUTES}m" "$OSTC" score "${args[@]}" || rc=$?
+        # 124: the time ran out and ostc stopped between batches (what it scored is stored)
+        [[ $rc -eq 124 || $rc -eq 130 ]] && { say "scoring stopped after $OST_SHOTS_MINUTES min (partly scored)"; rc=0; }
+    else
+        "$OSTC" score "${args[@]}" || rc=$?
+    fi
+    [[ $rc -eq 0 ]] || die "ostc score failed (exit $rc); screenshots would show an unscored project"
 fi
+"$OSTC" rank "$DATA" --top 0 --bottom 0 2>/dev/null | head -n 1 || true
 
 shoot() { # VIEW FILE
     local view=$1 file=$2
