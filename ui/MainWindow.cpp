@@ -41,6 +41,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <iterator>
 
 namespace ost::ui {
 
@@ -152,6 +153,12 @@ void MainWindow::buildViews()
         {SampleTableModel::ColDecision, 66},  {SampleTableModel::ColTags, 90},    {SampleTableModel::ColProblems, 160}};
     for (const auto &[col, w] : widths)
         m_table->setColumnWidth(col, w);
+    // What a curator decides on comes first, the long texts after: at 1280 px the scroll then cuts
+    // into the answer text, not into the scores (the header menu shows or hides any column).
+    const int firstColumns[] = {SampleTableModel::ColThumbnail, SampleTableModel::ColId, SampleTableModel::ColUtility,
+                                SampleTableModel::ColRank, SampleTableModel::ColHarmful, SampleTableModel::ColDecision};
+    for (int visual = 0; visual < int(std::size(firstColumns)); ++visual)
+        m_table->horizontalHeader()->moveSection(m_table->horizontalHeader()->visualIndex(firstColumns[visual]), visual);
     connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint &pos) {
         QMenu menu(this);
         for (int c = 0; c < SampleTableModel::ColumnCount; ++c) {

@@ -69,6 +69,9 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
     for (QPushButton *b : {m_keep, m_drop, m_auto}) {
         b->setCheckable(true);
         b->setFocusPolicy(Qt::NoFocus);
+        // Narrower than the style's default button: the id and badges beside them need the room.
+        b->setMinimumWidth(0);
+        b->setMaximumWidth(b->fontMetrics().horizontalAdvance(b->text()) + 28);
     }
     m_decisionButtons = new QWidget(this);
     auto *bl = new QHBoxLayout(m_decisionButtons);
