@@ -3,6 +3,7 @@
 #include "ui/models/SampleTableModel.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QGraphicsLayout>
@@ -68,6 +69,28 @@ private:
 
 namespace {
 
+// 1, 2, 5, 10, 20, 50, ... nearest below `v` (at least 1).
+int64_t roundCount(int64_t v)
+{
+    int64_t best = 1;
+    for (int64_t p = 1; p <= v; p *= 10)
+        for (int64_t m : {1, 2, 5})
+            if (m * p <= v)
+                best = m * p;
+    return best;
+}
+
+// A round step of about a fifth of `span`: 1, 2 or 5 times a power of ten.
+double niceStep(double span)
+{
+    const double raw = span / 5.0;
+    const double p = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * p >= raw)
+            return m * p;
+    return 10.0 * p;
+}
+
 QAreaSeries *makeArea(const QColor &colour, QChart *chart)
 {
     auto *area = new QAreaSeries(new QLineSeries(chart), new QLineSeries(chart));
@@ -84,14 +107,14 @@ HistogramWidget::HistogramWidget(QWidget *parent) : QWidget(parent)
     m_chart = new QChart;
     m_chart->legend()->hide();
     m_chart->setBackgroundRoundness(0);
-    m_chart->setMargins(QMargins(2, 2, 2, 0));
+    m_chart->setMargins(QMargins(2, 8, 2, 0)); // room for the top y label
     m_chart->layout()->setContentsMargins(0, 0, 0, 0);
     m_chart->setBackgroundBrush(palette().base());
     m_chart->setAnimationOptions(QChart::NoAnimation);
 
     m_useful = makeArea(kUseful, m_chart);
-    m_harmful = makeArea(kHarmful, m_chart);
     m_dropped = makeArea(QColor(255, 255, 255, 150), m_chart);
+    m_harmful = makeArea(kHarmful, m_chart); // above the veil: harmful bins stay red when not kept
     m_threshold = new QLineSeries(m_chart);
     m_threshold->setPen(QPen(kHarmful, 1, Qt::DotLine));
     m_chart->addSeries(m_threshold);
@@ -103,14 +126,15 @@ HistogramWidget::HistogramWidget(QWidget *parent) : QWidget(parent)
     axisFont.setPointSizeF(std::max(6.0, axisFont.pointSizeF() - 1));
     m_x = new QValueAxis(m_chart);
     m_x->setLabelFormat(QStringLiteral("%.3g"));
-    m_x->setTickCount(7);
+    m_x->setTickType(QValueAxis::TicksDynamic); // round numbers, one of them 0
+    m_x->setTickAnchor(0.0);
     m_x->setLabelsFont(axisFont);
     m_x->setGridLineVisible(false);
-    m_y = new QValueAxis(m_chart);
-    m_y->setLabelFormat(QStringLiteral("%d"));
-    m_y->setTickCount(3);
+    m_y = new QCategoryAxis(m_chart);
+    m_y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_y->setLabelsFont(axisFont);
-    m_y->setMinorTickCount(0);
+    m_y->setTruncateLabels(false); // a category axis measures its labels short and would show "..."
+
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
     for (QAbstractSeries *s : m_chart->series()) {
@@ -204,7 +228,8 @@ void HistogramWidget::rebuildSeries()
         for (size_t b = 0; b < bins.size(); ++b) {
             const double x0 = m_lo + double(b) / kBins * (m_hi - m_lo);
             const double x1 = m_lo + double(b + 1) / kBins * (m_hi - m_lo);
-            pts << QPointF(x0, double(bins[b])) << QPointF(x1, double(bins[b]));
+            const double h = std::sqrt(double(bins[b]));
+            pts << QPointF(x0, h) << QPointF(x1, h);
         }
         return pts;
     };
@@ -215,12 +240,22 @@ void HistogramWidget::rebuildSeries()
     m_harmful->lowerSeries()->replace(base());
 
     const int64_t top = m_bins.empty() ? 1 : std::max<int64_t>(1, *std::max_element(m_bins.begin(), m_bins.end()));
-    // An even top, so that the three y ticks (0, half, top) are whole numbers.
-    const int64_t yMax = std::max<int64_t>(2, top + top % 2);
+    const double yMax = std::sqrt(double(top));
+    // y labels in samples at 0, a round quarter of the top (half way up on the square-root scale) and the top
+    for (const QString &label : m_y->categoriesLabels())
+        m_y->remove(label);
+    std::vector<int64_t> ticks{0};
+    if (const int64_t quarter = roundCount(top / 4); quarter > ticks.back() && quarter < top)
+        ticks.push_back(quarter);
+    ticks.push_back(top);
+    m_y->setStartValue(0);
+    for (int64_t t : ticks)
+        m_y->append(QString::number(t), std::sqrt(double(t)));
+    m_y->setRange(0, yMax);
     m_x->setRange(m_lo, m_hi);
-    m_y->setRange(0, double(yMax));
+    m_x->setTickInterval(niceStep(m_hi - m_lo));
     if (m_harmfulBelow > m_lo && m_harmfulBelow < m_hi)
-        m_threshold->replace({QPointF(m_harmfulBelow, 0), QPointF(m_harmfulBelow, double(yMax))});
+        m_threshold->replace({QPointF(m_harmfulBelow, 0), QPointF(m_harmfulBelow, yMax)});
     else
         m_threshold->clear();
     updateCutSeries();

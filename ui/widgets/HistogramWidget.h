@@ -1,7 +1,9 @@
 #pragma once
 // Utility histogram (Qt Charts) with a cut line the user drags with the mouse. Samples at or above
-// the cut are kept; bins below the harmful threshold are red. Counts come from a sorted copy of the
-// values (binary search), so dragging over a million values only moves one line series.
+// the cut are kept; bins below the harmful threshold are red. Bar heights are on a square-root scale
+// (the y labels are counts), so a tail of a few harmful samples stays visible next to a mode of
+// hundreds. Counts come from a sorted copy of the values (binary search), so dragging over a million
+// values only moves one line series.
 #include <QWidget>
 
 #include <cstdint>
@@ -12,6 +14,7 @@ class QStackedLayout;
 
 QT_BEGIN_NAMESPACE
 class QAreaSeries;
+class QCategoryAxis;
 class QChart;
 class QChartView;
 class QLineSeries;
@@ -78,7 +81,7 @@ private:
     QChart *m_chart;
     QChartView *m_view;
     QValueAxis *m_x;
-    QValueAxis *m_y;
+    QCategoryAxis *m_y; // square-root scale, labelled in samples
     QAreaSeries *m_useful;
     QAreaSeries *m_harmful;
     QAreaSeries *m_dropped;   // grey veil over the values below the cut
