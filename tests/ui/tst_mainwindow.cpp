@@ -96,6 +96,7 @@ private Q_SLOTS:
         QTRY_COMPARE(review->queueSize(), 7);
         QCOMPARE(review->currentRow(), 0);
         QCOMPARE(review->currentSample(), 11); // lowest utility first
+        QCOMPARE(review->detail()->currentSample(), 11); // and shown beside the list
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         review->activateWindow();
         review->setFocus();

@@ -42,7 +42,7 @@ ReviewQueueWidget::ReviewQueueWidget(SampleTableModel *model, QWidget *parent) :
                                        c != SampleTableModel::ColDecision && c != SampleTableModel::ColQuestion);
     m_list->horizontalHeader()->setStretchLastSection(false);
     m_list->horizontalHeader()->setSectionResizeMode(SampleTableModel::ColQuestion, QHeaderView::Stretch);
-    m_list->setColumnWidth(SampleTableModel::ColId, 130);
+    m_list->setColumnWidth(SampleTableModel::ColId, 170);
     m_list->setColumnWidth(SampleTableModel::ColUtility, 80);
     m_list->setColumnWidth(SampleTableModel::ColDecision, 70);
     m_list->setFocusPolicy(Qt::StrongFocus);
@@ -111,6 +111,12 @@ ReviewQueueWidget::ReviewQueueWidget(SampleTableModel *model, QWidget *parent) :
 
     connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ReviewQueueWidget::onCurrentChanged);
+    // A new session resets the model: the queue's proxy picks row 0 first, then the detail pane's own
+    // reset handler (connected later) blanks it. Connected after both, this shows the row again.
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        if (currentRow() >= 0 && m_detail->currentSample() != currentSample())
+            m_detail->showSample(currentSample());
+    });
     const auto refresh = [this, stack] {
         const bool empty = m_proxy->rowCount() == 0;
         stack->setCurrentIndex(empty ? 1 : 0);
