@@ -42,6 +42,8 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     connect(browse, &QToolButton::clicked, this, &ScoringDialog::chooseFolder);
     m_proxyStatus = new QLabel(this);
     m_proxyStatus->setWordWrap(true);
+    // Room for two full lines: the form measured the wrapped label a few pixels short (descenders cut).
+    m_proxyStatus->setMinimumHeight(2 * m_proxyStatus->fontMetrics().lineSpacing() + 4);
     auto *proxyRow = new QHBoxLayout;
     proxyRow->addWidget(m_proxy, 1);
     proxyRow->addWidget(browse);
