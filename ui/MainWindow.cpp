@@ -217,7 +217,7 @@ void MainWindow::buildViews()
     auto *sl = new QHBoxLayout(m_staleBanner);
     sl->setContentsMargins(10, 4, 10, 4);
     auto *staleRun = new QPushButton(tr("Score again…"), m_staleBanner);
-    staleRun->setToolTip(tr("Score > Run OST…: resuming the run scores the edited samples again"));
+    staleRun->setToolTip(tr("Score > Run OST…: a new run scores the file as it is now"));
     connect(staleRun, &QPushButton::clicked, this, &MainWindow::runScoring);
     auto *staleClose = new QPushButton(tr("Dismiss"), m_staleBanner);
     connect(staleClose, &QPushButton::clicked, this, [this] {
@@ -427,7 +427,7 @@ void MainWindow::updateStaleBanner()
             text += stale.missing == 1 ? tr(", and 1 scored sample is no longer in the file")
                                        : tr(", and %1 scored samples are no longer in the file")
                                              .arg(loc.toString(qlonglong(stale.missing)));
-        text += tr(". Scoring again (Score &gt; Run OST…, resume) rescores the edited samples.");
+        text += tr(". Score again (Score &gt; Run OST…) to replace them.");
         m_staleText->setText(text);
         ost::log::warn(QStringLiteral("%1: %2 of %3 scores were computed on records that have changed since, "
                                       "%4 scored ids are gone")
