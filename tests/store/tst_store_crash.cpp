@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include <csignal>
+#include <fcntl.h>
 #include <random>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,6 +129,58 @@ private Q_SLOTS:
             QVERIFY(store.ok());
             QCOMPARE((*store)->tags("x").size(), size_t(2));
         }
+    }
+
+    // The process that created a project keeps writing while another process (`ostc rank`, the app)
+    // opens, reads and closes it. The reader's close must not take the writer's WAL away: a creation
+    // lock on the database file itself once dropped the creator's SQLite locks, so the reader deleted
+    // the WAL and later readers saw only part of the scores.
+    void readerClosingDoesNotDropTheCreatorsWal()
+    {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/shared.ostproj").toStdString();
+        auto writer = ProjectStore::open(path); // creates the project
+        QVERIFY(writer.ok());
+        auto run = (*writer)->createRun(RunInfo{});
+        QVERIFY(run.ok());
+        auto write = [&](int from, int count) {
+            std::vector<ScoreRow> rows;
+            for (int i = from; i < from + count; ++i)
+                rows.push_back({"s/" + std::to_string(i), "h", "ost", 0.5});
+            return (*writer)->addScores(*run, rows).ok();
+        };
+        QVERIFY(write(0, 40));
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            // An open WAL connection holds SQLite's shared lock on the database file (the 510 bytes at
+            // 0x40000002); that lock is what stops another process's close from deleting the WAL.
+            const int fd = ::open(path.c_str(), O_RDONLY);
+            struct flock probe {};
+            probe.l_type = F_WRLCK;
+            probe.l_whence = SEEK_SET;
+            probe.l_start = 0x40000002;
+            probe.l_len = 510;
+            const bool creatorHoldsSharedLock = fd >= 0 && ::fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+            if (!creatorHoldsSharedLock)
+                std::fprintf(stderr, "the creating process holds no SQLite shared lock on %s\n", path.c_str());
+            bool sawAll = false;
+            {
+                auto reader = ProjectStore::open(path);
+                sawAll = reader.ok() && (*reader)->scoreCount(*run, "ost") == 40;
+            } // closes the connection, as a reader process does on exit
+            _exit(sawAll && creatorHoldsSharedLock ? 0 : 1);
+        }
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QVERIFY(WIFEXITED(status));
+        QCOMPARE(WEXITSTATUS(status), 0);
+        QVERIFY2(QFile::exists(QString::fromStdString(path + "-wal")),
+                 "the reader's close deleted the WAL of a connection that is still open");
+        QVERIFY(write(40, 40));
+        auto later = ProjectStore::open(path);
+        QVERIFY(later.ok());
+        QCOMPARE((*later)->scoreCount(*run, "ost"), int64_t(80));
     }
 };
 
