@@ -33,6 +33,8 @@ options:
   --params S          all (default), language, last:K (last K decoder blocks)
   --warmup F          share of the pool the proxy trains on first (default 0.05; 0 = none)
   --warmup-lr X       warm-up learning rate (default 1e-3)
+  --warmup-epochs N   passes over the warm-up share (default 1). A proxy that starts from random
+                      weights (builtin-tiny) needs several: see `ostc bench learning`
   --batch N           samples per batch (default 8; halves itself on out-of-memory)
   --max-tokens N      per-sample token limit (default 1024; longer samples are reported, not scored)
   --device D          cpu (default), cuda:N, or cuda for every GPU (one worker each)
@@ -76,7 +78,7 @@ std::vector<std::string> splitList(const std::string &text)
 int run(Args &args)
 {
     const auto unknown = args.unknownFlags({"--reference", "--proxy", "--mode", "--lr", "--step", "--params",
-                                            "--warmup", "--warmup-lr", "--batch", "--max-tokens", "--device",
+                                            "--warmup", "--warmup-lr", "--warmup-epochs", "--batch", "--max-tokens", "--device",
                                             "--precision", "--seed", "--limit", "--baselines", "--shard",
                                             "--project", "--resume", "--new-run"});
     if (!unknown.empty())
@@ -97,6 +99,7 @@ int run(Args &args)
     s.parameterScope = args.value("--params", s.parameterScope);
     s.warmupFraction = args.number("--warmup").value_or(s.warmupFraction);
     s.warmupLearningRate = args.number("--warmup-lr").value_or(s.warmupLearningRate);
+    s.warmupEpochs = args.integer("--warmup-epochs").value_or(s.warmupEpochs);
     s.batchSize = args.integer("--batch").value_or(s.batchSize);
     s.maxTokens = args.integer("--max-tokens").value_or(s.maxTokens);
     s.device = args.value("--device", s.device);
@@ -121,8 +124,8 @@ int run(Args &args)
         if (s.shardCount < 1 || s.shardIndex < 0 || s.shardIndex >= s.shardCount)
             return fail("score", "--shard " + *shard + ": need 0 <= I < N", Usage);
     }
-    if (s.batchSize < 1 || s.learningRate <= 0 || s.warmupFraction < 0 || s.warmupFraction > 1)
-        return fail("score", "--batch must be >= 1, --lr > 0 and --warmup within [0, 1]", Usage);
+    if (s.batchSize < 1 || s.learningRate <= 0 || s.warmupFraction < 0 || s.warmupFraction > 1 || s.warmupEpochs < 0)
+        return fail("score", "--batch must be >= 1, --lr > 0, --warmup within [0, 1] and --warmup-epochs >= 0", Usage);
     if (resume && args.has("--new-run"))
         return fail("score", "--resume and --new-run exclude each other", Usage);
 

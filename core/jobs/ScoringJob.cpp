@@ -262,8 +262,8 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
             o.seed = settings.seed;
             bool stopped = false;
             auto steps = scoring::trainProxy(*first.proxy().model, train, o, first.collateFn(),
-                                             [&](int64_t step, int64_t total) {
-                                                 report(step, total, "warm-up");
+                                             [&](const scoring::TrainStep &t) {
+                                                 report(t.step, t.total, "warm-up");
                                                  stopped = cancel.isCancelled();
                                                  return !stopped;
                                              });

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
+#include <optional>
 
 namespace ost {
 
@@ -50,10 +52,37 @@ Sample withAnswer(const Sample &s, const std::string &answer)
     return out;
 }
 
+// Share of questions whose lowest-loss candidate is the right one; nullopt when none could be encoded.
+std::optional<double> choiceAccuracy(model::VisionLanguageModel &model, model::SampleEncoder &encoder,
+                                     const std::vector<MultipleChoice> &test, const ChatTemplateOptions &co,
+                                     const scoring::CollateFn &collate)
+{
+    int64_t right = 0, asked = 0;
+    for (const auto &q : test) {
+        std::vector<model::EncodedSample> choices;
+        for (const auto &c : q.candidates) {
+            auto e = encoder.encode(withAnswer(q.sample, c), co);
+            if (!e.ok())
+                break;
+            choices.push_back(e.takeValue());
+        }
+        if (choices.size() != q.candidates.size())
+            continue; // an unencodable question counts for no model
+        const auto losses = scoring::batchLosses(model, collate(choices));
+        const auto best = std::min_element(losses.begin(), losses.end()) - losses.begin();
+        right += best == q.correct ? 1 : 0;
+        ++asked;
+    }
+    if (asked == 0)
+        return std::nullopt;
+    return static_cast<double>(right) / static_cast<double>(asked);
+}
+
 } // namespace
 
 Result<TargetResult> trainAndEvaluate(const std::vector<Sample> &train, const std::vector<MultipleChoice> &test,
-                                      const TargetTrainingOptions &options)
+                                      const TargetTrainingOptions &options,
+                                      const std::function<void(const CurvePoint &)> &onPoint)
 {
     const auto started = std::chrono::steady_clock::now();
     torch::manual_seed(options.seed);
@@ -68,7 +97,9 @@ Result<TargetResult> trainAndEvaluate(const std::vector<Sample> &train, const st
     auto &encoder = *proxy->encoder;
     const torch::Device device(options.device);
     const int64_t pad = encoder.padTokenId();
-    auto collate = [&](const std::vector<model::EncodedSample> &s) { return model::collate(s, pad, device); };
+    const scoring::CollateFn collate = [&](const std::vector<model::EncodedSample> &s) {
+        return model::collate(s, pad, device);
+    };
 
     ChatTemplateOptions co;
     co.maxTokens = options.maxTokens;
@@ -87,30 +118,39 @@ Result<TargetResult> trainAndEvaluate(const std::vector<Sample> &train, const st
     const int64_t perEpoch = (static_cast<int64_t>(encoded.size()) + to.batchSize - 1) / to.batchSize;
     to.epochs = (options.steps + perEpoch - 1) / perEpoch;
     to.seed = options.seed;
-    auto steps = scoring::trainProxy(model, encoded, to, collate);
+
+    TargetResult r;
+    double lossSum = 0;
+    int64_t lossCount = 0;
+    auto addPoint = [&](int64_t step) -> bool {
+        auto accuracy = choiceAccuracy(model, encoder, test, co, collate);
+        if (!accuracy)
+            return false;
+        CurvePoint p{step, *accuracy, lossCount > 0 ? lossSum / static_cast<double>(lossCount) : NAN};
+        lossSum = 0;
+        lossCount = 0;
+        r.curve.push_back(p);
+        if (onPoint)
+            onPoint(p);
+        return true;
+    };
+    auto steps = scoring::trainProxy(model, encoded, to, collate, [&](const scoring::TrainStep &t) {
+        lossSum += t.loss;
+        ++lossCount;
+        if (options.evaluateEvery > 0 && t.step % options.evaluateEvery == 0 && t.step < t.total) {
+            model.module().eval();
+            addPoint(t.step);
+            model.module().train();
+        }
+        return true;
+    });
     if (!steps.ok())
         return steps.error();
-
-    int64_t right = 0, asked = 0;
-    for (const auto &q : test) {
-        std::vector<model::EncodedSample> choices;
-        for (const auto &c : q.candidates) {
-            auto e = encoder.encode(withAnswer(q.sample, c), co);
-            if (!e.ok())
-                break;
-            choices.push_back(e.takeValue());
-        }
-        if (choices.size() != q.candidates.size())
-            continue; // an unencodable question counts for no model
-        const auto losses = scoring::batchLosses(model, collate(choices));
-        const auto best = std::min_element(losses.begin(), losses.end()) - losses.begin();
-        right += best == q.correct ? 1 : 0;
-        ++asked;
-    }
-    if (asked == 0)
+    if (!addPoint(steps.value()))
         return Error{"no held-out question could be encoded"};
-    TargetResult r;
-    r.accuracy = static_cast<double>(right) / static_cast<double>(asked);
+    r.accuracy = r.curve.back().accuracy;
+    if (options.evaluateEvery <= 0)
+        r.curve.clear();
     r.steps = steps.value();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return r;

@@ -8,6 +8,7 @@
 #include "core/data/Sample.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct TargetTrainingOptions {
     int64_t steps = 100;         // equal optimiser-step budget for every subset (small ones repeat epochs)
     int64_t batchSize = 8;
     int64_t maxTokens = 512;
+    int64_t evaluateEvery = 0;   // > 0: also measure held-out accuracy every N steps (a learning curve)
 };
 
 struct MultipleChoice {
@@ -33,13 +35,22 @@ struct MultipleChoice {
 // with every standalone occurrence of that number replaced by k, for k in 1..maxChoice.
 MultipleChoice makeNumberChoice(const Sample &sample, int trueAnswer, int maxChoice = 9);
 
+struct CurvePoint {
+    int64_t step = 0;
+    double accuracy = 0;
+    double trainLoss = 0; // mean loss of the training batches since the previous point
+};
+
 struct TargetResult {
     double accuracy = 0;
+    std::vector<CurvePoint> curve; // with evaluateEvery > 0; the last point is the final model
     int64_t steps = 0;
     double seconds = 0;
 };
 
+// `onPoint` (optional) sees each curve point as soon as it is measured.
 Result<TargetResult> trainAndEvaluate(const std::vector<Sample> &train, const std::vector<MultipleChoice> &test,
-                                      const TargetTrainingOptions &options);
+                                      const TargetTrainingOptions &options,
+                                      const std::function<void(const CurvePoint &)> &onPoint = {});
 
 } // namespace ost

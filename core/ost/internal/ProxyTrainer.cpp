@@ -9,7 +9,7 @@ namespace ost::scoring {
 
 Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<model::EncodedSample> &samples,
                            const TrainOptions &options, const CollateFn &collate,
-                           const std::function<bool(int64_t, int64_t)> &onStep)
+                           const std::function<bool(const TrainStep &)> &onStep)
 {
     if (samples.empty() || options.epochs <= 0)
         return int64_t{0};
@@ -40,7 +40,8 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
             const model::ModelBatch b = collate(chunk);
             optimizer.zero_grad();
             const torch::Tensor loss = model.perSampleLoss(b).mean();
-            if (!std::isfinite(loss.item<double>())) {
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue)) {
                 module.eval();
                 return Error{"training diverged (loss is not finite) at step " + std::to_string(step) +
                              "; try a smaller learning rate"};
@@ -50,7 +51,7 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
                 torch::nn::utils::clip_grad_norm_(params, options.clipNorm);
             optimizer.step();
             ++step;
-            if (onStep && !onStep(step, total)) {
+            if (onStep && !onStep({step, total, lossValue})) {
                 module.eval();
                 return step;
             }

@@ -22,11 +22,17 @@ struct TrainOptions {
     double clipNorm = 1.0;     // gradient norm clip (0: off); keeps tiny-model warm-ups stable
 };
 
-// Trains in place; shuffles with the seed each epoch. `onStep(step, totalSteps)` may return false
-// to stop early (cancel). Returns the number of steps taken. Leaves the module in eval mode.
+struct TrainStep {
+    int64_t step = 0;  // 1-based, after the optimiser step
+    int64_t total = 0;
+    double loss = 0;   // the batch's mean loss before the step
+};
+
+// Trains in place; shuffles with the seed each epoch. `onStep` may return false to stop early
+// (cancel). Returns the number of steps taken. Leaves the module in eval mode.
 Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<model::EncodedSample> &samples,
                            const TrainOptions &options, const CollateFn &collate,
-                           const std::function<bool(int64_t, int64_t)> &onStep = {});
+                           const std::function<bool(const TrainStep &)> &onStep = {});
 
 // All parameters and buffers by name, through torch's archive format.
 std::string saveParameters(torch::nn::Module &module);
