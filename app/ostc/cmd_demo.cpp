@@ -24,12 +24,15 @@ options:
   --wrong-answer R     share of pool answers stating a wrong number (default 0.15)
   --wrong-image R      share of pool samples whose picture does not match the text (default 0.15)
   --image-size PX      square image side in pixels (default 112)
+  --grid N             board of N x N cells, one shape at most per cell (default 2)
+  --max-count N        counts are 1..N (default 4)
 )";
 
 int run(Args &args)
 {
     const auto unknown = args.unknownFlags(
-        {"--count", "--reference", "--heldout", "--seed", "--wrong-answer", "--wrong-image", "--image-size"});
+        {"--count", "--reference", "--heldout", "--seed", "--wrong-answer", "--wrong-image", "--image-size", "--grid",
+         "--max-count"});
     if (!unknown.empty())
         return fail("demo-data", "unknown option " + unknown.front() + " (see ostc demo-data --help)", Usage);
     if (args.positional().size() != 1)
@@ -43,6 +46,8 @@ int run(Args &args)
     o.wrongAnswerRate = args.number("--wrong-answer").value_or(o.wrongAnswerRate);
     o.wrongImageRate = args.number("--wrong-image").value_or(o.wrongImageRate);
     o.imageSize = static_cast<int>(args.integer("--image-size").value_or(o.imageSize));
+    o.grid = static_cast<int>(args.integer("--grid").value_or(o.grid));
+    o.maxCount = static_cast<int>(args.integer("--max-count").value_or(o.maxCount));
     if (!args.error().empty())
         return fail("demo-data", args.error(), Usage);
 

@@ -24,27 +24,24 @@ struct Placed {
     int x, y, radius;
 };
 
-// The picture is a 4 x 4 grid of cells and each shape sits alone in its cell, slightly jittered.
-// Why: at 112 px a cell is 28 px, i.e. 2 x 2 patches of 14 px, which a Qwen2-VL style vision tower
-// merges into one token, so "how many" becomes "how many tokens show a shape". And every shape has the
-// same area (see draw()), so the share of coloured pixels is count x constant whatever the shape or
-// colour: the tiny proxy can read the count from mean-pooled patches. Random sizes and positions left
-// a tiny model near chance after a few hundred steps.
-constexpr int kGrid = 4;
-
-std::vector<Placed> place(demo::DeterministicRandom &rng, int count, int size)
+// The picture is a grid of cells (2 x 2 by default) and each shape sits alone in its cell, slightly
+// jittered. Why: every shape has the same area (see draw()), so the share of coloured pixels is count x
+// constant whatever the shape or colour, and the tiny proxy can read the count from mean-pooled patch
+// tokens (at 112 px a 2 x 2 board cell is 4 merged tokens). Random sizes and positions, or a 4 x 4
+// board, left the tiny model near chance after a few hundred steps (`ostc bench learning`).
+std::vector<Placed> place(demo::DeterministicRandom &rng, int count, int size, int grid)
 {
-    const int cell = size / kGrid;
+    const int cell = size / grid;
     const int radius = std::max(3, cell * 28 / 100); // of the circle; the triangle reaches 1.56x further
     const int jitter = std::max(0, cell / 2 - radius * 3 / 2 - 2); // keeps every shape inside its own cell
-    std::vector<int> cells(kGrid * kGrid);
+    std::vector<int> cells(static_cast<size_t>(grid * grid));
     for (size_t i = 0; i < cells.size(); ++i)
         cells[i] = static_cast<int>(i);
     rng.shuffle(cells);
     std::vector<Placed> out;
-    for (int i = 0; i < count && i < kGrid * kGrid; ++i) {
-        const int cx = (cells[static_cast<size_t>(i)] % kGrid) * cell + cell / 2;
-        const int cy = (cells[static_cast<size_t>(i)] / kGrid) * cell + cell / 2;
+    for (int i = 0; i < count && i < grid * grid; ++i) {
+        const int cx = (cells[static_cast<size_t>(i)] % grid) * cell + cell / 2;
+        const int cy = (cells[static_cast<size_t>(i)] / grid) * cell + cell / 2;
         out.push_back({cx + rng.between(-jitter, jitter), cy + rng.between(-jitter, jitter), radius});
     }
     return out;
@@ -76,7 +73,7 @@ std::vector<uint8_t> renderSyntheticImage(const SyntheticRecord &record, int ima
 {
     cv::Mat img(imageSize, imageSize, CV_8UC3, cv::Scalar(255, 255, 255));
     demo::DeterministicRandom rng(record.sceneSeed);
-    for (const Placed &p : place(rng, record.drawnCount, imageSize))
+    for (const Placed &p : place(rng, record.drawnCount, imageSize, std::max(1, record.grid)))
         draw(img, record.drawnShape, p, bgr(record.drawnColor));
     return std::vector<uint8_t>(img.data, img.data + img.total() * img.elemSize());
 }

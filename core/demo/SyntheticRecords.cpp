@@ -12,7 +12,6 @@ using demo::DeterministicRandom;
 namespace {
 
 constexpr int kMinCount = 1;
-constexpr int kMaxCount = 6;
 const std::array<const char *, 3> kShapes = {"circle", "square", "triangle"};
 const std::array<const char *, 3> kColors = {"red", "green", "blue"};
 
@@ -43,9 +42,9 @@ std::string answerText(DeterministicRandom &rng, int n, const std::string &color
     }
 }
 
-int otherCount(DeterministicRandom &rng, int notThis)
+int otherCount(DeterministicRandom &rng, int notThis, int maxCount)
 {
-    const int pick = rng.between(kMinCount, kMaxCount - 1);
+    const int pick = rng.between(kMinCount, maxCount - 1);
     return pick >= notThis ? pick + 1 : pick;
 }
 
@@ -59,7 +58,7 @@ std::string otherThan(DeterministicRandom &rng, const std::array<const char *, N
     return others[rng.below(others.size())];
 }
 
-SyntheticRecord makeRecord(DeterministicRandom &rng, SyntheticKind kind)
+SyntheticRecord makeRecord(DeterministicRandom &rng, SyntheticKind kind, const SyntheticOptions &o)
 {
     SyntheticRecord r;
     r.kind = kind;
@@ -67,12 +66,13 @@ SyntheticRecord makeRecord(DeterministicRandom &rng, SyntheticKind kind)
     r.askedColor = kColors[rng.below(kColors.size())];
     r.drawnShape = r.askedShape;
     r.drawnColor = r.askedColor;
-    r.drawnCount = rng.between(kMinCount, kMaxCount);
+    r.grid = o.grid;
+    r.drawnCount = rng.between(kMinCount, o.maxCount);
     r.statedAnswer = r.drawnCount;
     if (kind == SyntheticKind::WrongAnswer) {
-        r.statedAnswer = otherCount(rng, r.drawnCount);
+        r.statedAnswer = otherCount(rng, r.drawnCount, o.maxCount);
     } else if (kind == SyntheticKind::WrongImage) {
-        r.drawnCount = otherCount(rng, r.statedAnswer);
+        r.drawnCount = otherCount(rng, r.statedAnswer, o.maxCount);
         // Half of the swapped pictures also show another kind of shape, as a mixed-up file would.
         if (rng.below(2) == 0) {
             if (rng.below(2) == 0)
@@ -111,6 +111,11 @@ std::optional<std::string> invalidOptions(const SyntheticOptions &o)
         return "reference and held-out sizes must not be negative";
     if (!(o.wrongAnswerRate >= 0 && o.wrongImageRate >= 0 && o.wrongAnswerRate + o.wrongImageRate <= 1))
         return "toxic rates must be >= 0 and add up to at most 1";
+    if (o.grid < 1 || o.grid > 8)
+        return "grid must be 1..8 cells per side, got " + std::to_string(o.grid);
+    if (o.maxCount < 2 || o.maxCount > o.grid * o.grid)
+        return "the largest count must be 2..grid x grid (" + std::to_string(o.grid * o.grid) + "), got " +
+               std::to_string(o.maxCount);
     if (o.imageSize < 48 || o.imageSize > 1024)
         return "image size must be 48..1024 pixels, got " + std::to_string(o.imageSize);
     return std::nullopt;
@@ -136,7 +141,7 @@ Result<std::vector<SyntheticRecord>> generateSyntheticRecords(const SyntheticOpt
     // One stream per split: the reference and held-out sets do not change when the pool size does.
     DeterministicRandom poolRng(demo::mixSeed(options.seed, 0));
     for (SyntheticKind kind : poolKinds(poolRng, options)) {
-        SyntheticRecord r = makeRecord(poolRng, kind);
+        SyntheticRecord r = makeRecord(poolRng, kind, options);
         const std::string n = std::to_string(out.size());
         r.id = "demo/" + n;
         r.split = "pool";
@@ -150,7 +155,7 @@ Result<std::vector<SyntheticRecord>> generateSyntheticRecords(const SyntheticOpt
     for (size_t s = 0; s < 2; ++s) {
         DeterministicRandom rng(demo::mixSeed(options.seed, s + 1));
         for (int64_t i = 0; i < clean[s].count; ++i) {
-            SyntheticRecord r = makeRecord(rng, SyntheticKind::Clean);
+            SyntheticRecord r = makeRecord(rng, SyntheticKind::Clean, options);
             r.id = std::string(clean[s].prefix) + "/" + std::to_string(i);
             r.split = clean[s].split;
             r.image = "images/" + std::string(clean[s].prefix) + "-" + std::to_string(i) + ".png";
