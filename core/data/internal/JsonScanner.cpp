@@ -98,6 +98,26 @@ bool JsonScanner::scanLiteral(std::string_view t, size_t &pos, const char *word)
     return true;
 }
 
+// `"key" :` at pos (whitespace before it already skipped); records the key's span in `member` when the
+// key belongs to the root object.
+bool JsonScanner::scanKey(std::string_view t, size_t &pos, JsonMember *member, const char *missingKey)
+{
+    if (pos >= t.size() || t[pos] != '"')
+        return fail(pos, missingKey);
+    const size_t keyBegin = pos;
+    if (!scanString(t, pos))
+        return false;
+    if (member) {
+        member->keyBegin = keyBegin;
+        member->keyEnd = pos;
+    }
+    skipWs(t, pos);
+    if (pos >= t.size() || t[pos] != ':')
+        return fail(pos, "expected ':' after key");
+    ++pos;
+    return true;
+}
+
 bool JsonScanner::scan(std::string_view t)
 {
     m_stack.clear();
@@ -134,19 +154,8 @@ bool JsonScanner::scan(std::string_view t)
                 ++pos;
                 m_stack.pop_back(); // empty container: completes like a scalar
             } else if (c == '{') {
-                if (pos >= n || t[pos] != '"')
-                    return fail(pos, "expected a string key");
-                const size_t kb = pos;
-                if (!scanString(t, pos))
+                if (!scanKey(t, pos, atRootObject() ? &member : nullptr, "expected a string key"))
                     return false;
-                if (atRootObject()) {
-                    member.keyBegin = kb;
-                    member.keyEnd = pos;
-                }
-                skipWs(t, pos);
-                if (pos >= n || t[pos] != ':')
-                    return fail(pos, "expected ':' after key");
-                ++pos;
                 continue;
             } else {
                 continue;
@@ -191,19 +200,8 @@ bool JsonScanner::scan(std::string_view t)
                 ++pos;
                 if (top == '{') {
                     skipWs(t, pos);
-                    if (pos >= n || t[pos] != '"')
-                        return fail(pos, "expected a string key after ','");
-                    const size_t kb = pos;
-                    if (!scanString(t, pos))
+                    if (!scanKey(t, pos, atRootObject() ? &member : nullptr, "expected a string key after ','"))
                         return false;
-                    if (atRootObject()) {
-                        member.keyBegin = kb;
-                        member.keyEnd = pos;
-                    }
-                    skipWs(t, pos);
-                    if (pos >= n || t[pos] != ':')
-                        return fail(pos, "expected ':' after key");
-                    ++pos;
                 }
                 break; // expect the next value
             }

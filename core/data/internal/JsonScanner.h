@@ -39,6 +39,7 @@ public:
 private:
     bool fail(size_t offset, const char *what);
     bool scanString(std::string_view text, size_t &pos);
+    bool scanKey(std::string_view text, size_t &pos, JsonMember *member, const char *missingKey);
     bool scanNumber(std::string_view text, size_t &pos);
     bool scanLiteral(std::string_view text, size_t &pos, const char *word);
 
