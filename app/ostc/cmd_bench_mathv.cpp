@@ -47,6 +47,8 @@ options:
   --batch N           batch size (default 8)
   --lr X              OST step size (default 1e-3)
   --warmup F          warm-up share of the subset (default 0.05)
+  --warmup-epochs N   passes over the warm-up share (default 1)
+  --warmup-lr X       warm-up learning rate (default 1e-3)
   --seed S            subset, warm-up and random-baseline seed (default 0)
   --json              one JSON object instead of the table
 Defaults are sized for a 2-core CPU (a few minutes); the whole pool on a GPU: --limit 0 --reference-max 0.
@@ -122,7 +124,8 @@ nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlo
 int run(Args &args)
 {
     const auto unknown = args.unknownFlags({"--data", "--limit", "--reference-max", "--max-tokens", "--proxy",
-                                            "--device", "--batch", "--lr", "--warmup", "--seed", "--json"});
+                                            "--device", "--batch", "--lr", "--warmup", "--warmup-epochs",
+                                            "--warmup-lr", "--seed", "--json"});
     if (!unknown.empty())
         return fail("bench mathv", "unknown option " + unknown.front() + " (see ostc bench mathv --help)", Usage);
     const std::string dataDir = args.value("--data", defaultDataDir());
@@ -135,6 +138,8 @@ int run(Args &args)
     s.batchSize = args.integer("--batch").value_or(8);
     s.learningRate = args.number("--lr").value_or(1e-3);
     s.warmupFraction = args.number("--warmup").value_or(0.05);
+    s.warmupEpochs = args.integer("--warmup-epochs").value_or(1);
+    s.warmupLearningRate = args.number("--warmup-lr").value_or(1e-3);
     s.seed = static_cast<uint64_t>(args.integer("--seed").value_or(0));
     const bool json = args.has("--json");
     if (!args.error().empty())

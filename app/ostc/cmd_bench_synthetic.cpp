@@ -43,6 +43,9 @@ options:
   --reference N  clean reference samples as V (default 8)
   --steps N      optimiser steps per target training (default 60, batch 8)
   --lr X         OST step size (default 1e-3)
+  --warmup F     share of the pool the proxy trains on before scoring (default 0.05)
+  --warmup-epochs N  passes over that share (default 1)
+  --warmup-lr X  warm-up learning rate (default 1e-3)
   --seed S       set and scoring seed (default 1)
   --json         one JSON object instead of the table
 )";
@@ -68,7 +71,8 @@ std::vector<std::string> topBy(const std::map<std::string, double> &scores, doub
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--json"});
+    const auto unknown = args.unknownFlags({"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--json",
+                                              "--warmup", "--warmup-epochs", "--warmup-lr"});
     if (!unknown.empty())
         return fail("bench synthetic", "unknown option " + unknown.front() + " (see --help)", Usage);
     ost::SyntheticOptions so;
@@ -79,6 +83,10 @@ int run(Args &args)
     const long long steps = args.integer("--steps").value_or(60);
     const double lr = args.number("--lr").value_or(1e-3);
     const bool json = args.has("--json");
+    const ost::RunSettings defaults;
+    const double warmupFraction = args.number("--warmup").value_or(defaults.warmupFraction);
+    const long long warmupEpochs = args.integer("--warmup-epochs").value_or(defaults.warmupEpochs);
+    const double warmupLr = args.number("--warmup-lr").value_or(defaults.warmupLearningRate);
     if (!args.error().empty())
         return fail("bench synthetic", args.error(), Usage);
     if (so.count < 20 || steps < 1)
@@ -101,6 +109,9 @@ int run(Args &args)
     ost::RunSettings rs;
     rs.referencePath = set->reference;
     rs.learningRate = lr;
+    rs.warmupFraction = warmupFraction;
+    rs.warmupEpochs = warmupEpochs;
+    rs.warmupLearningRate = warmupLr;
     rs.seed = so.seed;
     rs.maxTokens = 256;
     rs.baselines = {"loss", "random"};
@@ -160,9 +171,9 @@ int run(Args &args)
         if (!s.ok())
             continue;
         auto it = truth.find(s->id);
-        if (it == truth.end() || it->second->trueAnswer < 1 || it->second->trueAnswer > 9)
+        if (it == truth.end() || it->second->trueAnswer < 1 || it->second->trueAnswer > so.maxCount)
             continue;
-        test.push_back(ost::makeNumberChoice(s.value(), it->second->trueAnswer));
+        test.push_back(ost::makeNumberChoice(s.value(), it->second->trueAnswer, so.maxCount));
     }
     ost::TargetTrainingOptions to;
     to.seed = so.seed + 1000; // a fresh model, not the scoring proxy
@@ -219,8 +230,8 @@ int run(Args &args)
             std::printf("%-12s %9.3f %8zu %11.3f %9.1f\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare, r.seconds);
         }
         std::printf("(every subset: %lld AdamW steps of batch 8 from the same fresh seed; accuracy: lowest-loss "
-                    "candidate of 1..9; chance ~0.11) wall time %s\n",
-                    steps, ost::formatDuration(wall).c_str());
+                    "candidate of 1..%d; chance %.2f) wall time %s\n",
+                    steps, so.maxCount, 1.0 / so.maxCount, ost::formatDuration(wall).c_str());
     }
     std::error_code ec;
     fs::remove_all(work, ec);
