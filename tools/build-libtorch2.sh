@@ -15,7 +15,9 @@ rpath_links=""
 for d in "$site"/nvidia/*/lib "$site"/nvidia/*/*/lib; do
   [ -d "$d" ] && rpath_links="$rpath_links -Wl,-rpath-link,$d"
 done
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# A CUDA wheel's CMake config enables the CUDA language with the C++ standard (20), which CMake 3.25
+# cannot ask of nvcc 13 ("CUDA20 ... not supported"); the project compiles no CUDA code, so 17 is moot.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CUDA_STANDARD=17 \
   -DCMAKE_PREFIX_PATH="$torch_dir;$torch_dir/share/cmake" \
   -DCMAKE_EXE_LINKER_FLAGS="$rpath_links" -DCMAKE_SHARED_LINKER_FLAGS="$rpath_links" \
   -DCMAKE_BUILD_RPATH="$torch_dir/lib" -DCMAKE_CXX_STANDARD=20 "${@:3}"
