@@ -125,7 +125,7 @@ Result<int64_t> ScoringJob::run(const ProgressCallback &progress, CancelToken &c
         return d->run(progress, cancel, resumeRunId);
     } catch (const std::exception &e) {
         // Torch reports shape/device problems as exceptions; the caller gets them as an error value.
-        return Error{std::string("scoring failed: ") + e.what()};
+        return Error{"scoring failed: " + jobs::errorMessage(e)};
     }
 }
 
@@ -392,7 +392,8 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
                 } catch (const std::exception &e) {
                     if (!jobs::isOutOfMemory(e) || chunk == 1) {
                         std::lock_guard<std::mutex> lock(mutex);
-                        failure = Error{std::string("batch starting at sample ") + slice.front()->id + ": " + e.what()};
+                        failure = Error{std::string("batch starting at sample ") + slice.front()->id + ": " +
+                                        jobs::errorMessage(e)};
                         return;
                     }
                     jobs::releaseCachedMemory();
@@ -436,7 +437,7 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
                     workLoop(*wp);
                 } catch (const std::exception &e) {
                     std::lock_guard<std::mutex> lock(mutex);
-                    failure = Error{e.what()};
+                    failure = Error{jobs::errorMessage(e)};
                 }
             });
         for (auto &t : threads)

@@ -1,5 +1,6 @@
 #include "core/jobs/internal/ScoringWorker.h"
 
+#include "core/jobs/internal/OutOfMemory.h"
 #include "core/ost/internal/Baselines.h"
 
 #include <spdlog/spdlog.h>
@@ -49,9 +50,34 @@ Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optiona
     }
     if (encoded.empty())
         return Error{"the reference set V has no usable sample (every one failed to encode; see the log)"};
+    // V is collated in batches of --batch and stays on the device for the run. On out-of-memory (a
+    // full GPU) it is collated again in halves, down to one sample at a time, as the scoring batches are.
+    size_t step = std::min(encoded.size(), static_cast<size_t>(std::max<int64_t>(1, m_settings.batchSize)));
+    for (;;) {
+        try {
+            return prepareScorers(encoded, step, referenceLoss);
+        } catch (const std::exception &e) {
+            m_exact.reset();
+            m_fast.reset();
+            m_reference.reset();
+            if (!isOutOfMemory(e))
+                throw;
+            if (step == 1)
+                return Error{"out of memory on " + m_device.str() +
+                             " evaluating the reference set V one sample at a time: " + errorMessage(e)};
+            releaseCachedMemory();
+            step = std::max<size_t>(1, step / 2);
+            spdlog::warn("out of memory on {} evaluating the reference set V: retrying with {} samples at a time",
+                         m_device.str(), step);
+        }
+    }
+}
+
+Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &encoded, size_t step,
+                                     std::optional<double> referenceLoss)
+{
     const auto collate = collateFn();
     std::vector<model::ModelBatch> batches;
-    const size_t step = static_cast<size_t>(std::max<int64_t>(1, m_settings.batchSize));
     for (size_t i = 0; i < encoded.size(); i += step)
         batches.push_back(collate({encoded.begin() + i, encoded.begin() + std::min(encoded.size(), i + step)}));
     m_reference = std::make_unique<scoring::ReferenceLoss>(std::move(batches));

@@ -67,7 +67,7 @@ std::vector<std::string> availableDevices()
 {
     std::vector<std::string> out{"cpu"};
     if (torch::cuda::is_available())
-        for (size_t i = 0; i < torch::cuda::device_count(); ++i)
+        for (int64_t i = 0; i < static_cast<int64_t>(torch::cuda::device_count()); ++i) // DeviceIndex on 2.x
             out.push_back("cuda:" + std::to_string(i));
     return out;
 }

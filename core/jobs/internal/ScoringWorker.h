@@ -49,6 +49,10 @@ public:
     std::string primaryMethod() const;
 
 private:
+    // One attempt of prepare() with V in batches of `step` samples; throws on out-of-memory.
+    Status prepareScorers(const std::vector<model::EncodedSample> &encoded, size_t step,
+                          std::optional<double> referenceLoss);
+
     RunSettings m_settings;
     model::LoadedProxy m_proxy;
     torch::Device m_device;
