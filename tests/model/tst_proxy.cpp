@@ -157,7 +157,7 @@ private Q_SLOTS:
         QVERIFY2(b.ok(), b ? "" : b.error().message.c_str());
         QCOMPARE(a->imageGridThw.size(0), 2);
         QCOMPARE(a->pixelValues.size(1), 1176);
-        QVERIFY(a->pixelValues.size(0) <= 2 * 64); // capped at 112x112 pixels per image
+        QVERIFY(a->pixelValues.size(0) <= 2 * 16); // capped at 56x56 pixels (4 x 4 patches) per image
         // The answer's bytes and the turn end, as the chat template labels them.
         QVERIFY(a->answerTokens >= int64_t(std::string("The answer is 42.").size() + 1));
         QCOMPARE(a->answerTokens, a->labels.ne(kIgnoreIndex).sum().item<int64_t>());
