@@ -43,6 +43,10 @@ options:
   --reference N  clean reference samples as V (default 8)
   --steps N      optimiser steps per target training (default 60, batch 8)
   --lr X         OST step size (default 1e-3)
+  --proxy P      scoring proxy: builtin-tiny (default, random weights) or a folder, e.g. one written by
+                 `ostc demo-proxy` (pretrained to count, as a real proxy comes pretrained)
+  --target P     model each subset fine-tunes, from the same start for every subset (default builtin-tiny)
+  --target-lr X  fine-tuning learning rate (default 2e-3)
   --warmup F     share of the pool the proxy trains on before scoring (default 0.05)
   --warmup-epochs N  passes over that share (default 1)
   --warmup-lr X  warm-up learning rate (default 1e-3)
@@ -72,7 +76,8 @@ std::vector<std::string> topBy(const std::map<std::string, double> &scores, doub
 int run(Args &args)
 {
     const auto unknown = args.unknownFlags({"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--json",
-                                              "--warmup", "--warmup-epochs", "--warmup-lr"});
+                                              "--warmup", "--warmup-epochs", "--warmup-lr", "--proxy", "--target",
+                                              "--target-lr"});
     if (!unknown.empty())
         return fail("bench synthetic", "unknown option " + unknown.front() + " (see --help)", Usage);
     ost::SyntheticOptions so;
@@ -87,6 +92,9 @@ int run(Args &args)
     const double warmupFraction = args.number("--warmup").value_or(defaults.warmupFraction);
     const long long warmupEpochs = args.integer("--warmup-epochs").value_or(defaults.warmupEpochs);
     const double warmupLr = args.number("--warmup-lr").value_or(defaults.warmupLearningRate);
+    const std::string proxy = args.value("--proxy", "builtin-tiny");
+    const std::string target = args.value("--target", "builtin-tiny");
+    const double targetLr = args.number("--target-lr").value_or(2e-3);
     if (!args.error().empty())
         return fail("bench synthetic", args.error(), Usage);
     if (so.count < 20 || steps < 1)
@@ -109,6 +117,7 @@ int run(Args &args)
     ost::RunSettings rs;
     rs.referencePath = set->reference;
     rs.learningRate = lr;
+    rs.proxy = proxy;
     rs.warmupFraction = warmupFraction;
     rs.warmupEpochs = warmupEpochs;
     rs.warmupLearningRate = warmupLr;
@@ -178,6 +187,8 @@ int run(Args &args)
     ost::TargetTrainingOptions to;
     to.seed = so.seed + 1000; // a fresh model, not the scoring proxy
     to.steps = steps;
+    to.proxy = target;
+    to.learningRate = targetLr;
     struct Row {
         double accuracy = NAN;
         size_t samples = 0;
@@ -209,6 +220,8 @@ int run(Args &args)
         j["count"] = so.count;
         j["heldout"] = test.size();
         j["steps"] = steps;
+        j["proxy"] = proxy;
+        j["target"] = target;
         j["wall_seconds"] = wall;
         for (const auto &[k, v] : detection)
             j["detection"][k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
@@ -219,9 +232,10 @@ int run(Args &args)
         std::cout << j.dump(2) << "\n";
     } else {
         std::printf("synthetic bench: %lld pool samples (%.0f%% wrong-answer, %.0f%% wrong-image), V = %lld clean, "
-                    "%zu held-out questions; OST exact, eta %g, builtin-tiny on cpu; scoring took %s\n",
+                    "%zu held-out questions; OST exact, eta %g, proxy %s on cpu; scoring took %s\n",
                     static_cast<long long>(so.count), 100 * so.wrongAnswerRate, 100 * so.wrongImageRate,
-                    static_cast<long long>(so.referenceCount), test.size(), lr, ost::formatDuration(scoreSeconds).c_str());
+                    static_cast<long long>(so.referenceCount), test.size(), lr, proxy.c_str(),
+                    ost::formatDuration(scoreSeconds).c_str());
         std::printf("detection ROC-AUC (utility, clean = keep): wrong-image %.3f, wrong-answer %.3f\n",
                     detection["wrong-image"], detection["wrong-answer"]);
         std::printf("%-12s %9s %8s %11s %9s\n", "subset", "accuracy", "samples", "toxic-share", "train-s");
@@ -229,9 +243,9 @@ int run(Args &args)
             const Row &r = rows[s.name];
             std::printf("%-12s %9.3f %8zu %11.3f %9.1f\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare, r.seconds);
         }
-        std::printf("(every subset: %lld AdamW steps of batch 8 from the same fresh seed; accuracy: lowest-loss "
-                    "candidate of 1..%d; chance %.2f) wall time %s\n",
-                    steps, so.maxCount, 1.0 / so.maxCount, ost::formatDuration(wall).c_str());
+        std::printf("(every subset: %lld AdamW steps of batch 8, lr %g, from the same start (%s); accuracy: "
+                    "lowest-loss candidate of 1..%d; chance %.2f) wall time %s\n",
+                    steps, targetLr, target.c_str(), so.maxCount, 1.0 / so.maxCount, ost::formatDuration(wall).c_str());
     }
     std::error_code ec;
     fs::remove_all(work, ec);

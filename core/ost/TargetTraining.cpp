@@ -149,6 +149,9 @@ Result<TargetResult> trainAndEvaluate(const std::vector<Sample> &train, const st
     if (!addPoint(steps.value()))
         return Error{"no held-out question could be encoded"};
     r.accuracy = r.curve.back().accuracy;
+    if (!options.saveTo.empty())
+        if (Status saved = model.save(options.saveTo); !saved)
+            return Error{"saving the trained model to " + options.saveTo + ": " + saved.error().message};
     if (options.evaluateEvery <= 0)
         r.curve.clear();
     r.steps = steps.value();

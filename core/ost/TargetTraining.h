@@ -23,6 +23,8 @@ struct TargetTrainingOptions {
     int64_t batchSize = 8;
     int64_t maxTokens = 512;
     int64_t evaluateEvery = 0;   // > 0: also measure held-out accuracy every N steps (a learning curve)
+    std::string saveTo;          // non-empty: write the trained model there as a proxy folder (config.json,
+                                 // model.safetensors, preprocessor_config.json) that `--proxy DIR` loads
 };
 
 struct MultipleChoice {
