@@ -1,8 +1,13 @@
 #include "DemoTrainingSet.h"
 
+#include "core/common/Progress.h"
 #include "core/data/Dataset.h"
 
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <map>
+#include <unistd.h>
 
 namespace ostc {
 
@@ -37,6 +42,38 @@ ost::Result<DemoTrainingSet> makeDemoTrainingSet(ost::SyntheticOptions options, 
         out.test.push_back(ost::makeNumberChoice(s.value(), answers.at(s->id), options.maxCount));
     }
     return out;
+}
+
+ost::Result<DemoTrainingRun> trainOnDemoSet(const ost::SyntheticOptions &options,
+                                            const ost::TargetTrainingOptions &training, bool printCurve)
+{
+    namespace fs = std::filesystem;
+    const fs::path work = fs::temp_directory_path() / ("ostc-demo-training-" + std::to_string(::getpid()));
+    struct RemoveOnExit {
+        fs::path path;
+        ~RemoveOnExit()
+        {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    } removeOnExit{work};
+    auto set = makeDemoTrainingSet(options, work.string());
+    if (!set.ok())
+        return set.error();
+    if (printCurve)
+        std::printf("%8s %10s %9s %9s\n", "step", "train-loss", "accuracy", "elapsed");
+    const auto started = std::chrono::steady_clock::now();
+    auto result = ost::trainAndEvaluate(set->train, set->test, training, [&](const ost::CurvePoint &p) {
+        if (!printCurve)
+            return;
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::printf("%8lld %10.4f %9.3f %9s\n", static_cast<long long>(p.step), p.trainLoss, p.accuracy,
+                    ost::formatDuration(s).c_str());
+        std::fflush(stdout);
+    });
+    if (!result.ok())
+        return result.error();
+    return DemoTrainingRun{result.takeValue(), set->train.size(), set->test.size()};
 }
 
 } // namespace ostc

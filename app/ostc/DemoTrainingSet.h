@@ -19,4 +19,14 @@ struct DemoTrainingSet {
 // their pictures from there. Toxic rates and the reference size in `options` are ignored (all clean).
 ost::Result<DemoTrainingSet> makeDemoTrainingSet(ost::SyntheticOptions options, const std::string &folder);
 
+struct DemoTrainingRun {
+    ost::TargetResult result;
+    size_t trainSamples = 0, heldoutQuestions = 0;
+};
+
+// Makes the set in a temporary folder, trains on it, removes the folder. With printCurve, one table
+// line per curve point (step, train loss, accuracy, elapsed) goes to stdout as soon as it is measured.
+ost::Result<DemoTrainingRun> trainOnDemoSet(const ost::SyntheticOptions &options,
+                                            const ost::TargetTrainingOptions &training, bool printCurve);
+
 } // namespace ostc

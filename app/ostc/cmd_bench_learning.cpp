@@ -13,11 +13,7 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
-#include <unistd.h>
-
-namespace fs = std::filesystem;
 
 namespace ostc {
 namespace {
@@ -69,38 +65,15 @@ int run(Args &args)
     if (to.steps < 1 || to.batchSize < 1 || to.learningRate <= 0 || so.heldoutCount < 1)
         return fail("bench learning", "--steps, --batch and --heldout must be >= 1 and --lr > 0", Usage);
 
-    const fs::path work = fs::temp_directory_path() / ("ostc-bench-learning-" + std::to_string(::getpid()));
-    auto set = makeDemoTrainingSet(so, work.string());
-    auto cleanup = [&] {
-        std::error_code ec;
-        fs::remove_all(work, ec);
-    };
-    if (!set.ok()) {
-        cleanup();
-        return fail("bench learning", set.error().message);
-    }
-    const std::vector<ost::Sample> &train = set->train;
-    const std::vector<ost::MultipleChoice> &test = set->test;
-
-    if (!json)
-        std::printf("%8s %10s %9s %9s\n", "step", "train-loss", "accuracy", "elapsed");
-    const auto started = std::chrono::steady_clock::now();
-    auto result = ost::trainAndEvaluate(train, test, to, [&](const ost::CurvePoint &p) {
-        if (json)
-            return;
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::printf("%8lld %10.4f %9.3f %9s\n", static_cast<long long>(p.step), p.trainLoss, p.accuracy,
-                    ost::formatDuration(s).c_str());
-        std::fflush(stdout);
-    });
-    cleanup();
-    if (!result.ok())
-        return fail("bench learning", result.error().message);
+    auto run = trainOnDemoSet(so, to, !json);
+    if (!run.ok())
+        return fail("bench learning", run.error().message);
+    const ost::TargetResult *result = &run->result;
     if (json) {
         nlohmann::json j;
         j["benchmark"] = "learning";
-        j["train_samples"] = train.size();
-        j["heldout"] = test.size();
+        j["train_samples"] = run->trainSamples;
+        j["heldout"] = run->heldoutQuestions;
         j["lr"] = to.learningRate;
         j["batch"] = to.batchSize;
         j["seconds"] = result->seconds;
@@ -111,7 +84,7 @@ int run(Args &args)
     } else {
         std::printf("%zu clean training samples, %zu held-out questions, AdamW lr %g, batch %lld: final accuracy "
                     "%.3f after %lld steps in %s\n",
-                    train.size(), test.size(), to.learningRate, static_cast<long long>(to.batchSize), result->accuracy,
+                    run->trainSamples, run->heldoutQuestions, to.learningRate, static_cast<long long>(to.batchSize), result->accuracy,
                     static_cast<long long>(result->steps), ost::formatDuration(result->seconds).c_str());
     }
     return Ok;

@@ -10,14 +10,7 @@
 #include "Command.h"
 #include "DemoTrainingSet.h"
 
-#include "core/common/Progress.h"
-
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <unistd.h>
-
-namespace fs = std::filesystem;
 
 namespace ostc {
 namespace {
@@ -65,29 +58,12 @@ int run(Args &args)
     if (to.steps < 1 || so.count < 1 || so.heldoutCount < 1 || to.learningRate <= 0)
         return fail("demo-proxy", "--steps, --count and --heldout must be >= 1 and --lr > 0", Usage);
 
-    const fs::path work = fs::temp_directory_path() / ("ostc-demo-proxy-" + std::to_string(::getpid()));
-    auto set = makeDemoTrainingSet(so, work.string());
-    auto cleanup = [&] {
-        std::error_code ec;
-        fs::remove_all(work, ec);
-    };
-    if (!set.ok()) {
-        cleanup();
-        return fail("demo-proxy", set.error().message);
-    }
-    std::printf("pretraining builtin-tiny on %zu clean counting questions for %lld steps\n", set->train.size(),
-                static_cast<long long>(to.steps));
-    std::printf("%8s %10s %9s %9s\n", "step", "train-loss", "accuracy", "elapsed");
-    const auto started = std::chrono::steady_clock::now();
-    auto result = ost::trainAndEvaluate(set->train, set->test, to, [&](const ost::CurvePoint &p) {
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::printf("%8lld %10.4f %9.3f %9s\n", static_cast<long long>(p.step), p.trainLoss, p.accuracy,
-                    ost::formatDuration(s).c_str());
-        std::fflush(stdout);
-    });
-    cleanup();
-    if (!result.ok())
-        return fail("demo-proxy", result.error().message);
+    std::printf("pretraining builtin-tiny on %lld clean counting questions for %lld steps\n",
+                static_cast<long long>(so.count), static_cast<long long>(to.steps));
+    auto run = trainOnDemoSet(so, to, true);
+    if (!run.ok())
+        return fail("demo-proxy", run.error().message);
+    const ost::TargetResult *result = &run->result;
     std::printf("wrote %s (held-out accuracy %.3f, chance %.3f); score with --proxy %s\n", out.c_str(),
                 result->accuracy, 1.0 / so.maxCount, out.c_str());
     return Ok;
