@@ -20,7 +20,7 @@ with each sample's current keep/drop decision. Reads the project store only; run
 options:
   --project P     project file (default DATASET.ostproj)
   --run ID        run to show (default: the latest)
-  --method M      score method (default: ost when the run has it, else its first method)
+  --method M      score method (default: the run's OST method, ost or ost-fast, else its first method)
   --top N         best samples to print (default 10)
   --bottom N      worst samples to print (default 10)
   --all           print every sample (one line each, for scripts)
@@ -80,8 +80,13 @@ int run(Args &args)
     if (methods.empty())
         return fail("rank", "run " + std::to_string(info->id) + " has no scores yet", BadInput);
     std::string method = args.value("--method", "");
-    if (method.empty())
-        method = std::find(methods.begin(), methods.end(), "ost") != methods.end() ? "ost" : methods.front();
+    if (method.empty()) {
+        // A fast run's utility is "ost-fast"; without this its first method (alphabetically "ifd") ranked.
+        method = methods.front();
+        for (const char *preferred : {"ost-fast", "ost"})
+            if (std::find(methods.begin(), methods.end(), preferred) != methods.end())
+                method = preferred;
+    }
     else if (std::find(methods.begin(), methods.end(), method) == methods.end())
         return fail("rank", "run " + std::to_string(info->id) + " has no '" + method + "' scores", BadInput);
 
