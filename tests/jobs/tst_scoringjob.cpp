@@ -306,6 +306,43 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(other->latestRun()->status), QStringLiteral("failed"));
     }
 
+    // A nearly full GPU can fail on V, before any candidate: V is collated again in halves.
+    void outOfMemoryOnTheReferenceSetRetriesInHalves()
+    {
+        Fixture f;
+        RunSettings s = settings();
+        s.warmupFraction = 0; // so the first collate is V's
+        auto hooks = toyHooks();
+        std::vector<size_t> sizes;
+        hooks->collate = [&sizes](const std::vector<model::EncodedSample> &batch, int64_t pad, const torch::Device &) {
+            sizes.push_back(batch.size());
+            if (sizes.size() == 1)
+                throw std::runtime_error("CUDA out of memory. Tried to allocate 1.00 GiB");
+            return toyCollate(batch, pad);
+        };
+        auto store = f.open("v-oom.ostproj");
+        auto run = f.score(*store, s, hooks);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        QVERIFY(sizes.size() > 2);
+        QVERIFY(sizes[0] > 1);
+        QCOMPARE(sizes[1], std::max<size_t>(1, sizes[0] / 2));
+        auto plain = f.open("v-plain.ostproj");
+        auto reference = f.score(*plain, s);
+        QVERIFY(reference.ok());
+        compareTables(table(*store, run.value()), table(*plain, reference.value()), 1e-6);
+
+        // When not even one sample fits: a clear error and a failed run, no crash.
+        auto full = toyHooks();
+        full->collate = [](const std::vector<model::EncodedSample> &, int64_t, const torch::Device &) -> model::ModelBatch {
+            throw std::runtime_error("CUDA out of memory. Tried to allocate 20.00 MiB");
+        };
+        auto third = f.open("v-full.ostproj");
+        auto failed = f.score(*third, s, full);
+        QVERIFY(!failed.ok());
+        QVERIFY2(failed.error().message.find("reference set V") != std::string::npos, failed.error().message.c_str());
+        QCOMPARE(QString::fromStdString(third->latestRun()->status), QStringLiteral("failed"));
+    }
+
     void pausesBetweenBatches()
     {
         Fixture f;
