@@ -29,6 +29,16 @@
 using namespace ost;
 using namespace ost::ui;
 
+// Shows the window at 1280 x 800 and opens the dataset; false unless it opened within 10 s.
+static bool showAndOpen(MainWindow &w, const QString &path)
+{
+    w.resize(1280, 800);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::datasetOpened);
+    w.openDataset(path);
+    return QTest::qWaitFor([&] { return opened.count() == 1; }, 10000);
+}
+
 class TestMainWindow : public QObject {
     Q_OBJECT
     static constexpr int N = 12;
@@ -86,11 +96,7 @@ private Q_SLOTS:
     void reviewQueueKeys()
     {
         MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        QSignalSpy opened(&w, &MainWindow::datasetOpened);
-        w.openDataset(m_path);
-        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        QVERIFY(showAndOpen(w, m_path));
         w.showView(MainWindow::View::Review);
         ReviewQueueWidget *review = w.reviewQueue();
         QTRY_COMPARE(review->queueSize(), 7);
@@ -131,11 +137,7 @@ private Q_SLOTS:
     void fitsA1280PxScreen()
     {
         MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        QSignalSpy opened(&w, &MainWindow::datasetOpened);
-        w.openDataset(m_path);
-        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        QVERIFY(showAndOpen(w, m_path));
         for (MainWindow::View v : {MainWindow::View::Table, MainWindow::View::Gallery, MainWindow::View::Review}) {
             w.showView(v);
             QApplication::processEvents();
@@ -174,11 +176,7 @@ private Q_SLOTS:
         }
         {
             MainWindow w;
-            w.resize(1280, 800);
-            w.show();
-            QSignalSpy opened(&w, &MainWindow::datasetOpened);
-            w.openDataset(path);
-            QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+            QVERIFY(showAndOpen(w, path));
             QVERIFY(w.staleWarning().isEmpty());
         }
         // edit s1 and s2, drop s5
@@ -194,11 +192,7 @@ private Q_SLOTS:
         f.close();
 
         MainWindow w;
-        w.resize(1280, 800);
-        w.show();
-        QSignalSpy opened(&w, &MainWindow::datasetOpened);
-        w.openDataset(path);
-        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        QVERIFY(showAndOpen(w, path));
         QCOMPARE(w.session()->staleScores().changed, 2);
         QCOMPARE(w.session()->staleScores().missing, 1);
         const QString warning = w.staleWarning();
