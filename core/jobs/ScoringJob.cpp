@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -32,6 +34,28 @@ std::string hashOfSamples(const std::vector<Sample> &samples)
     for (const auto &s : samples)
         h = scoring::fnv1a64(s.id + "\x1f" + s.contentHash + "\x1e", h);
     return scoring::hex64(h);
+}
+
+// 17 significant digits: the text reads back to exactly the same double.
+std::string formatExact(double v)
+{
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+std::optional<double> storedReferenceLoss(const ProjectStore &store, int64_t runId)
+{
+    const auto text = store.blob(ScoringJob::referenceLossBlobKey(runId));
+    if (!text)
+        return std::nullopt;
+    char *end = nullptr;
+    const double v = std::strtod(text->c_str(), &end);
+    if (end == text->c_str() || !std::isfinite(v)) {
+        spdlog::warn("run {}: stored L_V(theta) '{}' is unreadable; computing it again", runId, *text);
+        return std::nullopt;
+    }
+    return v;
 }
 
 // Devices the run uses: "cuda" alone means every visible GPU, one worker each.
@@ -117,6 +141,10 @@ void ScoringJob::setHooks(std::shared_ptr<JobHooks> hooks) { d->hooks = hooks ? 
 
 std::string ScoringJob::timingsBlobKey(int64_t runId) { return "run/" + std::to_string(runId) + "/timings"; }
 std::string ScoringJob::errorsBlobKey(int64_t runId) { return "run/" + std::to_string(runId) + "/errors"; }
+std::string ScoringJob::referenceLossBlobKey(int64_t runId)
+{
+    return "run/" + std::to_string(runId) + "/reference-loss";
+}
 
 Result<int64_t> ScoringJob::run(const ProgressCallback &progress, CancelToken &cancel,
                                 std::optional<int64_t> resumeRunId)
@@ -287,9 +315,11 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
         }
     }
 
-    // 6. L_V(θ), once for the run, shared by all workers.
+    // 6. L_V(θ), once for the run (stored with it, so a resume reuses it), shared by all workers.
     report(0, static_cast<int64_t>(split.scoring.size()), "reference loss");
-    std::optional<double> referenceLoss;
+    std::optional<double> referenceLoss = storedReferenceLoss(store, info.id);
+    if (referenceLoss)
+        spdlog::info("L_V(theta): the value stored with run {} when it started", info.id);
     for (auto &w : workers) {
         if (Status s = w->prepare(reference, referenceLoss); !s) {
             finish("failed");
@@ -298,6 +328,8 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
         referenceLoss = w->referenceLoss();
     }
     spdlog::info("L_V(theta) = {:.6f} over {} reference samples", *referenceLoss, reference.size());
+    if (!storedReferenceLoss(store, info.id))
+        store.putBlob(ScoringJob::referenceLossBlobKey(info.id), formatExact(*referenceLoss));
 
     // 7. What is left to score: resume skips ids scored (or failed) on the same content.
     const std::string primary = workers.front()->primaryMethod();

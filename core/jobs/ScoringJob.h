@@ -37,8 +37,11 @@ public:
     //  timings: JSON {"methods": {method: seconds}, "samples": n, "batchSize": b} for the samples
     //           scored by this process (what `ostc bench` turns into samples/s);
     //  errors:  JSON {id: message} of the samples that could not be scored.
+    //  reference loss: L_V(θ) as text ("%.17g"), written once; a resume reads it back, so every
+    //           utility of a run subtracts from the same L_V(θ) even when the resume runs elsewhere.
     static std::string timingsBlobKey(int64_t runId);
     static std::string errorsBlobKey(int64_t runId);
+    static std::string referenceLossBlobKey(int64_t runId);
 
 private:
     struct Impl;

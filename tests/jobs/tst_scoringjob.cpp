@@ -238,6 +238,44 @@ private Q_SLOTS:
         compareTables(table(*store, first.value()), table(*fresh, whole.value()), 0.0);
     }
 
+    // A resume subtracts from the L_V(θ) stored when the run started, not a recomputed one: shift
+    // the stored value by 1 and exactly the samples scored after the resume move by 1.
+    void resumeReusesTheStoredReferenceLoss()
+    {
+        Fixture f;
+        auto store = f.open("lv.ostproj");
+        CancelToken token;
+        auto hooks = toyHooks();
+        hooks->afterBatch = [&](int64_t stored) {
+            if (stored == 2)
+                token.cancel();
+        };
+        auto first = f.score(*store, settings(), hooks, std::nullopt, &token);
+        QVERIFY(first.ok());
+        const auto before = store->scoreMap(first.value(), "ost");
+        const auto key = ScoringJob::referenceLossBlobKey(first.value());
+        const auto text = store->blob(key);
+        QVERIFY2(text, "L_V(theta) was not stored with the run");
+        const double lv = std::stod(*text);
+        store->putBlob(key, QString::number(lv + 1.0, 'g', 17).toStdString());
+
+        auto second = f.score(*store, settings(), toyHooks(), first.value());
+        QVERIFY(second.ok());
+        auto fresh = f.open("lv2.ostproj");
+        auto whole = f.score(*fresh, settings());
+        QVERIFY(whole.ok());
+        const auto oneRun = fresh->scoreMap(whole.value(), "ost");
+        const auto resumed = store->scoreMap(first.value(), "ost");
+        QCOMPARE(resumed.size(), oneRun.size());
+        int shifted = 0;
+        for (const auto &[id, u] : resumed) {
+            const double expected = oneRun.at(id) + (before.count(id) ? 0.0 : 1.0);
+            QVERIFY2(std::abs(u - expected) < 1e-6, qPrintable(QString::fromStdString(id)));
+            shifted += before.count(id) ? 0 : 1;
+        }
+        QVERIFY(shifted > 0);
+    }
+
     void shardsMergeToTheUnshardedScores()
     {
         Fixture f;
