@@ -46,6 +46,8 @@ options:
   --device D          cpu (default) or cuda:N
   --batch N           batch size (default 8)
   --lr X              OST step size (default 1e-3)
+  --step R            step rule of the exact run: sgd (default) or adam; the fast run is always sgd
+                      (its first-order form exists for the SGD step only)
   --warmup F          warm-up share of the subset (default 0.05)
   --warmup-epochs N   passes over the warm-up share (default 1)
   --warmup-lr X       warm-up learning rate (default 1e-3)
@@ -124,7 +126,7 @@ nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlo
 int run(Args &args)
 {
     const auto unknown = args.unknownFlags({"--data", "--limit", "--reference-max", "--max-tokens", "--proxy",
-                                            "--device", "--batch", "--lr", "--warmup", "--warmup-epochs",
+                                            "--device", "--batch", "--lr", "--step", "--warmup", "--warmup-epochs",
                                             "--warmup-lr", "--seed", "--json"});
     if (!unknown.empty())
         return fail("bench mathv", "unknown option " + unknown.front() + " (see ostc bench mathv --help)", Usage);
@@ -137,6 +139,7 @@ int run(Args &args)
     s.device = args.value("--device", "cpu");
     s.batchSize = args.integer("--batch").value_or(8);
     s.learningRate = args.number("--lr").value_or(1e-3);
+    s.stepRule = args.value("--step", s.stepRule);
     s.warmupFraction = args.number("--warmup").value_or(0.05);
     s.warmupEpochs = args.integer("--warmup-epochs").value_or(1);
     s.warmupLearningRate = args.number("--warmup-lr").value_or(1e-3);
@@ -200,8 +203,10 @@ int run(Args &args)
     for (const auto mode : {ost::ScoringMode::Exact, ost::ScoringMode::Fast}) {
         ost::RunSettings rs = s;
         rs.mode = mode;
-        if (mode == ost::ScoringMode::Fast)
+        if (mode == ost::ScoringMode::Fast) {
             rs.baselines = {};
+            rs.stepRule = "sgd";
+        }
         ost::ScoringJob job(*dataset.value(), *store.value(), rs);
         ost::CancelToken cancel;
         auto runId = job.run(progressTo(mode == ost::ScoringMode::Fast ? "ost-fast" : "ost+baselines"), cancel);
@@ -251,6 +256,8 @@ int run(Args &args)
         j["max_tokens"] = s.maxTokens;
         j["proxy"] = s.proxy;
         j["device"] = s.device;
+        j["step"] = s.stepRule;
+        j["lr"] = s.learningRate;
         j["wall_seconds"] = wall;
         j["spearman_fast_vs_exact"] = num(rho);
         for (const auto &m : order) {
@@ -264,10 +271,10 @@ int run(Args &args)
         std::cout << j.dump(2) << "\n";
     } else {
         std::printf("MATH-V bench: %zu pool samples (random subset, seed %llu; %zu correct = %.1f%%), V = %lld "
-                    "reference samples, proxy %s on %s, max %lld tokens\n",
+                    "reference samples, proxy %s on %s, max %lld tokens; exact: %s step, eta %g\n",
                     total, static_cast<unsigned long long>(s.seed), correct, total ? 100.0 * correct / total : 0.0,
                     static_cast<long long>(s.referenceMax), s.proxy.c_str(), s.device.c_str(),
-                    static_cast<long long>(s.maxTokens));
+                    static_cast<long long>(s.maxTokens), s.stepRule.c_str(), s.learningRate);
         std::printf("%-10s %8s %12s %9s %9s %11s\n", "method", "AUROC", "AUROC-model", "top20%", "top50%", "samples/s");
         for (const auto &m : order) {
             const auto &r = results[m];

@@ -43,6 +43,7 @@ options:
   --reference N  clean reference samples as V (default 8)
   --steps N      optimiser steps per target training (default 60, batch 8)
   --lr X         OST step size (default 1e-3)
+  --step R       OST step rule: sgd (default) or adam (first AdamW step, sign-like)
   --proxy P      scoring proxy: builtin-tiny (default, random weights) or a folder, e.g. one written by
                  `ostc demo-proxy` (pretrained to count, as a real proxy comes pretrained)
   --target P     model each subset fine-tunes, from the same start for every subset (default builtin-tiny)
@@ -77,7 +78,7 @@ int run(Args &args)
 {
     const auto unknown = args.unknownFlags({"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--json",
                                               "--warmup", "--warmup-epochs", "--warmup-lr", "--proxy", "--target",
-                                              "--target-lr"});
+                                              "--target-lr", "--step"});
     if (!unknown.empty())
         return fail("bench synthetic", "unknown option " + unknown.front() + " (see --help)", Usage);
     ost::SyntheticOptions so;
@@ -89,6 +90,7 @@ int run(Args &args)
     const double lr = args.number("--lr").value_or(1e-3);
     const bool json = args.has("--json");
     const ost::RunSettings defaults;
+    const std::string stepRule = args.value("--step", defaults.stepRule);
     const double warmupFraction = args.number("--warmup").value_or(defaults.warmupFraction);
     const long long warmupEpochs = args.integer("--warmup-epochs").value_or(defaults.warmupEpochs);
     const double warmupLr = args.number("--warmup-lr").value_or(defaults.warmupLearningRate);
@@ -117,6 +119,7 @@ int run(Args &args)
     ost::RunSettings rs;
     rs.referencePath = set->reference;
     rs.learningRate = lr;
+    rs.stepRule = stepRule;
     rs.proxy = proxy;
     rs.warmupFraction = warmupFraction;
     rs.warmupEpochs = warmupEpochs;
@@ -221,6 +224,8 @@ int run(Args &args)
         j["heldout"] = test.size();
         j["steps"] = steps;
         j["proxy"] = proxy;
+        j["step"] = stepRule;
+        j["lr"] = lr;
         j["target"] = target;
         j["wall_seconds"] = wall;
         for (const auto &[k, v] : detection)
@@ -232,9 +237,9 @@ int run(Args &args)
         std::cout << j.dump(2) << "\n";
     } else {
         std::printf("synthetic bench: %lld pool samples (%.0f%% wrong-answer, %.0f%% wrong-image), V = %lld clean, "
-                    "%zu held-out questions; OST exact, eta %g, proxy %s on cpu; scoring took %s\n",
+                    "%zu held-out questions; OST exact, %s step, eta %g, proxy %s on cpu; scoring took %s\n",
                     static_cast<long long>(so.count), 100 * so.wrongAnswerRate, 100 * so.wrongImageRate,
-                    static_cast<long long>(so.referenceCount), test.size(), lr, proxy.c_str(),
+                    static_cast<long long>(so.referenceCount), test.size(), stepRule.c_str(), lr, proxy.c_str(),
                     ost::formatDuration(scoreSeconds).c_str());
         std::printf("detection ROC-AUC (utility, clean = keep): wrong-image %.3f, wrong-answer %.3f\n",
                     detection["wrong-image"], detection["wrong-answer"]);
