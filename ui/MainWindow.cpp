@@ -138,6 +138,7 @@ void MainWindow::buildViews()
     m_table->setShowGrid(false);
     m_table->setAlternatingRowColors(true);
     m_table->setIconSize(QSize(36, 36));
+    m_model->setThumbnailBox(m_table->iconSize()); // whole images, letterboxed, instead of a 128 px crop
     m_table->verticalHeader()->setVisible(false);
     // Fixed row height: the view never measures a million rows.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);

@@ -1,5 +1,6 @@
 // The sample table model and its filter proxy: model invariants (QAbstractItemModelTester),
-// columns, sorting, every filter, and thumbnails arriving from the worker threads.
+// columns, sorting, every filter, thumbnails arriving from the worker threads (letterboxed whole into
+// the table's icon box).
 #include "UiTestData.h"
 
 #include "ui/models/SampleFilterProxy.h"
@@ -190,6 +191,58 @@ private Q_SLOTS:
         QCOMPARE(img.pixelColor(4, 4).rgb(), QColor::fromHsv(0, 200, 220).rgb());
         // a missing image gives the "missing" placeholder, not a crash
         QCOMPARE(m_thumbs->thumbnail(QString()).size(), m_thumbs->missingPlaceholder().size());
+
+        // With the table's icon box set, the decoration is exactly that box (the delegate paints a
+        // pixmap at its own size) and the 8 x 8 image sits in its middle, not blown up; the gallery's
+        // role still gives the thumbnail itself.
+        const QSize box(36, 36);
+        m_model->setThumbnailBox(box);
+        const QImage boxed =
+            m_model->index(0, SampleTableModel::ColThumbnail).data(Qt::DecorationRole).value<QPixmap>().toImage();
+        QCOMPARE(boxed.size(), box);
+        QCOMPARE(boxed.pixelColor(0, 0).alpha(), 0);
+        QCOMPARE(boxed.pixelColor(18, 18).rgb(), QColor::fromHsv(0, 200, 220).rgb());
+        QCOMPARE(m_model->index(0, SampleTableModel::ColThumbnail).data(SampleTableModel::ThumbnailRole).value<QPixmap>().size(),
+                 QSize(8, 8));
+        QCOMPARE(m_thumbs->loadingPlaceholder(box).size(), box);
+        m_model->setThumbnailBox({});
+    }
+
+    // A wide and a tall picture both show whole in the table's box: scaled to its width (height),
+    // the rest of the box transparent letterbox, the picture's aspect ratio kept.
+    void thumbnailsKeepAspectRatio()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        ThumbnailCache cache(64);
+        const QSize box(36, 36);
+        struct Case {
+            QSize image;
+            QSize thumbnail; // fits 64 x 64
+            QSize content;   // fits the box
+        };
+        const Case cases[] = {{{200, 50}, {64, 16}, {36, 9}}, {{40, 160}, {16, 64}, {9, 36}}};
+        for (const Case &c : cases) {
+            const QString path = dir.filePath(QStringLiteral("%1x%2.png").arg(c.image.width()).arg(c.image.height()));
+            QImage img(c.image, QImage::Format_RGB32);
+            img.fill(QColor(200, 40, 40));
+            QVERIFY(img.save(path));
+            QTRY_VERIFY_WITH_TIMEOUT(!cache.fitted(path, box).isNull(), 5000);
+            QCOMPARE(cache.thumbnail(path).size(), c.thumbnail);
+            const QImage fitted = cache.fitted(path, box).toImage();
+            QCOMPARE(fitted.size(), box);
+            // the opaque part is the picture: its bounding box is the scaled picture, centred
+            QRect opaque;
+            for (int y = 0; y < fitted.height(); ++y)
+                for (int x = 0; x < fitted.width(); ++x)
+                    if (fitted.pixelColor(x, y).alpha() > 0)
+                        opaque |= QRect(x, y, 1, 1);
+            QCOMPARE(opaque.size(), c.content);
+            QCOMPARE(opaque.center(), QRect(QPoint(0, 0), box).center());
+            QCOMPARE(fitted.pixelColor(0, 0).alpha(), 0); // corners are letterbox
+            QCOMPARE(fitted.pixelColor(35, 35).alpha(), 0);
+            QCOMPARE(fitted.pixelColor(opaque.center()).rgb(), QColor(200, 40, 40).rgb());
+        }
     }
 
     void validationFinishes()

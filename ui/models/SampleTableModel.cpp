@@ -72,6 +72,12 @@ void SampleTableModel::setSession(ProjectSession *session)
     endResetModel();
 }
 
+void SampleTableModel::setThumbnailBox(const QSize &box)
+{
+    m_thumbnailBox = box;
+    emitColumnsChanged(ColThumbnail, ColThumbnail);
+}
+
 void SampleTableModel::emitColumnsChanged(int first, int last)
 {
     if (rowCount() > 0)
@@ -98,19 +104,20 @@ QString SampleTableModel::imagePath(int64_t row) const
     return QString::fromStdString(s->sample.resolvedImages.front());
 }
 
-QVariant SampleTableModel::thumbnail(int64_t row) const
+QVariant SampleTableModel::thumbnail(int64_t row, bool boxed) const
 {
     auto s = m_samples.get(row);
     if (!s || !s->ok() || s->sample.images.empty())
         return {}; // text-only sample: no picture at all
     const QString path = imagePath(row);
-    QPixmap pm = m_thumbnails->thumbnail(path);
+    boxed = boxed && m_thumbnailBox.isValid();
+    QPixmap pm = boxed ? m_thumbnails->fitted(path, m_thumbnailBox) : m_thumbnails->thumbnail(path);
     if (!pm.isNull())
         return pm;
     QList<int> &rows = m_waitingRows[path];
     if (!rows.contains(int(row)))
         rows << int(row);
-    return m_thumbnails->loadingPlaceholder();
+    return boxed ? m_thumbnails->loadingPlaceholder(m_thumbnailBox) : m_thumbnails->loadingPlaceholder();
 }
 
 void SampleTableModel::onThumbnailReady(const QString &path)
@@ -118,7 +125,7 @@ void SampleTableModel::onThumbnailReady(const QString &path)
     const QList<int> rows = m_waitingRows.take(path);
     for (int row : rows)
         if (row < rowCount())
-            Q_EMIT dataChanged(index(row, ColThumbnail), index(row, ColThumbnail), {Qt::DecorationRole});
+            Q_EMIT dataChanged(index(row, ColThumbnail), index(row, ColThumbnail), {Qt::DecorationRole, ThumbnailRole});
 }
 
 QVariant SampleTableModel::displayData(int64_t row, int column) const
@@ -205,7 +212,9 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return column == ColThumbnail ? QVariant() : displayData(row, column);
     case Qt::DecorationRole:
-        return column == ColThumbnail ? thumbnail(row) : QVariant();
+        return column == ColThumbnail ? thumbnail(row, /*boxed=*/true) : QVariant();
+    case ThumbnailRole:
+        return thumbnail(row, /*boxed=*/false);
     case Qt::ToolTipRole:
         if (column == ColQuestion || column == ColAnswer) {
             auto s = m_samples.get(row);

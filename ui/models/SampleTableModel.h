@@ -7,6 +7,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QPointer>
+#include <QSize>
 
 namespace ost::ui {
 
@@ -42,12 +43,17 @@ public:
         HarmfulRole,
         ImagePathRole, // first resolved image, "" when none
         CaptionRole,   // id and utility, for the gallery
+        ThumbnailRole, // the cached thumbnail at its own size (the gallery scales it); DecorationRole may be boxed
     };
 
     explicit SampleTableModel(ThumbnailCache *thumbnails, QObject *parent = nullptr);
 
     void setSession(ProjectSession *session); // nullptr: empty model
     ProjectSession *session() const;
+    // A view with a fixed decoration size (the table's iconSize) sets it here: the thumbnail column's
+    // DecorationRole is then letterboxed to exactly that size, because the item delegate paints a
+    // pixmap at its own size and a larger one would be cropped. Invalid (default): thumbnails as cached.
+    void setThumbnailBox(const QSize &box);
     std::shared_ptr<const CachedSample> sampleAt(int64_t index) const { return m_samples.get(index); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -60,7 +66,7 @@ public:
 private:
     QVariant displayData(int64_t row, int column) const;
     QVariant sortData(int64_t row, int column) const;
-    QVariant thumbnail(int64_t row) const;
+    QVariant thumbnail(int64_t row, bool boxed) const;
     QString imagePath(int64_t row) const;
     void onThumbnailReady(const QString &path);
     void emitColumnsChanged(int first, int last);
@@ -68,6 +74,7 @@ private:
     QPointer<ProjectSession> m_session;
     ThumbnailCache *m_thumbnails;
     SampleCache m_samples;
+    QSize m_thumbnailBox;
     mutable QHash<QString, QList<int>> m_waitingRows; // image path -> rows showing its placeholder
 };
 

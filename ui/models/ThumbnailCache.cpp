@@ -1,6 +1,7 @@
 #include "ui/models/ThumbnailCache.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QImageReader>
 #include <QPainter>
 #include <QThread>
@@ -29,6 +30,16 @@ QPixmap makePlaceholder(int side, const QColor &fill, const QString &glyph)
     return pm;
 }
 
+// letterbox() in device pixels: on a high-DPI screen a box of 36 logical pixels gets 72 sharp ones
+// (the delegate paints a pixmap at its device-independent size, which stays `box`).
+QImage letterboxForScreen(const QImage &image, const QSize &box)
+{
+    const qreal dpr = qGuiApp ? qGuiApp->devicePixelRatio() : 1.0;
+    QImage out = letterbox(image, (QSizeF(box) * dpr).toSize());
+    out.setDevicePixelRatio(dpr);
+    return out;
+}
+
 } // namespace
 
 QImage decodeThumbnail(const QString &path, int maxSide)
@@ -46,8 +57,25 @@ QImage decodeThumbnail(const QString &path, int maxSide)
     return image;
 }
 
+QImage letterbox(const QImage &image, const QSize &box)
+{
+    if (image.isNull() || box.isEmpty())
+        return {};
+    QImage out(box, QImage::Format_ARGB32_Premultiplied);
+    out.fill(Qt::transparent);
+    const QSize fit = image.width() <= box.width() && image.height() <= box.height()
+                          ? image.size()
+                          : image.size().scaled(box, Qt::KeepAspectRatio).expandedTo(QSize(1, 1));
+    // Scaled as an image first: smooth filtering, and the painter below only copies pixels.
+    const QImage scaled =
+        fit == image.size() ? image : image.scaled(fit, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    QPainter p(&out);
+    p.drawImage(QPoint((box.width() - fit.width()) / 2, (box.height() - fit.height()) / 2), scaled);
+    return out;
+}
+
 ThumbnailCache::ThumbnailCache(int maxSide, QObject *parent)
-    : QObject(parent), m_maxSide(maxSide), m_cache(2000)
+    : QObject(parent), m_maxSide(maxSide), m_cache(2000), m_fitted(500)
 {
     m_maxRunning = qMax(2, qMin(4, QThread::idealThreadCount()));
     m_pool.setMaxThreadCount(m_maxRunning);
@@ -67,6 +95,7 @@ ThumbnailCache::~ThumbnailCache()
 void ThumbnailCache::clear()
 {
     m_cache.clear();
+    m_fitted.clear();
     m_queue.clear();
 }
 
@@ -89,6 +118,27 @@ QPixmap ThumbnailCache::thumbnail(const QString &path)
         m_queue.removeLast();
     startMore();
     return {};
+}
+
+QPixmap ThumbnailCache::fitted(const QString &path, const QSize &box)
+{
+    const QString key = QStringLiteral("%1x%2 %3").arg(box.width()).arg(box.height()).arg(path);
+    if (QPixmap *pm = m_fitted.object(key))
+        return *pm;
+    const QPixmap full = thumbnail(path);
+    if (full.isNull())
+        return {};
+    auto *pm = new QPixmap(QPixmap::fromImage(letterboxForScreen(full.toImage(), box)));
+    const QPixmap out = *pm;
+    m_fitted.insert(key, pm);
+    return out;
+}
+
+QPixmap ThumbnailCache::loadingPlaceholder(const QSize &box)
+{
+    if (m_loadingFitted.size() != box)
+        m_loadingFitted = QPixmap::fromImage(letterboxForScreen(m_loading.toImage(), box));
+    return m_loadingFitted;
 }
 
 void ThumbnailCache::startMore()

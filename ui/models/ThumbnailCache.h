@@ -25,7 +25,13 @@ public:
     int pendingCount() const { return int(m_queue.size()) + m_running; }
     int maxSide() const { return m_maxSide; }
 
+    // The same thumbnail letterboxed into `box`: scaled down (never up) to fit whole, centred on a
+    // transparent pixmap of exactly that size. Null while decoding, like thumbnail(). Scaled once per
+    // path and box and kept in its own small cache, so painting the table does not rescale.
+    QPixmap fitted(const QString &path, const QSize &box);
+
     QPixmap loadingPlaceholder() const { return m_loading; }
+    QPixmap loadingPlaceholder(const QSize &box);
     QPixmap missingPlaceholder() const { return m_missing; }
 
     void clear();
@@ -41,16 +47,22 @@ private:
     int m_maxSide;
     QThreadPool m_pool; // own threads: long validation or scoring work must not starve thumbnails
     QCache<QString, QPixmap> m_cache;
+    QCache<QString, QPixmap> m_fitted; // key "WxH path"; a few hundred: the rows on screen and around
     QStringList m_queue; // newest request first
     QHash<QString, bool> m_inFlight;
     int m_running = 0;
     int m_maxRunning = 2;
     bool m_shuttingDown = false;
     QPixmap m_loading;
+    QPixmap m_loadingFitted; // m_loading letterboxed to the last box asked for
     QPixmap m_missing;
 };
 
 // Decodes and scales one image to fit maxSide; null image on failure. Used by the cache's workers.
 QImage decodeThumbnail(const QString &path, int maxSide);
+
+// `image` scaled down to fit `box` (kept as is when it fits) and centred on a transparent image of
+// exactly `box`: the bars left and right (or above and below) are the letterbox.
+QImage letterbox(const QImage &image, const QSize &box);
 
 } // namespace ost::ui

@@ -29,7 +29,7 @@ void GalleryDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, con
 
     const QRect imageRect(r.left() + (r.width() - m_side) / 2, r.top() + 5, m_side, m_side);
     const QModelIndex thumbIndex = index.siblingAtColumn(SampleTableModel::ColThumbnail);
-    const QVariant deco = thumbIndex.data(Qt::DecorationRole);
+    const QVariant deco = thumbIndex.data(SampleTableModel::ThumbnailRole); // full size: the table's is boxed
     if (deco.canConvert<QPixmap>()) {
         const QPixmap pm = deco.value<QPixmap>();
         if (!pm.isNull()) {
