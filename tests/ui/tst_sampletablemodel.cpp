@@ -1,7 +1,9 @@
 // The sample table model and its filter proxy: model invariants (QAbstractItemModelTester),
 // columns, sorting, every filter, thumbnails arriving from the worker threads (letterboxed whole into
-// the table's icon box).
+// the table's icon box), and rows whose score is of a record edited since.
 #include "UiTestData.h"
+
+#include "core/data/Hash.h"
 
 #include "ui/models/SampleFilterProxy.h"
 #include "ui/models/SampleTableModel.h"
@@ -10,6 +12,7 @@
 #include "ui/session/ProjectSession.h"
 
 #include <QAbstractItemModelTester>
+#include <QFont>
 #include <QPixmap>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -243,6 +246,85 @@ private Q_SLOTS:
             QCOMPARE(fitted.pixelColor(35, 35).alpha(), 0);
             QCOMPARE(fitted.pixelColor(opaque.center()).rgb(), QColor(200, 40, 40).rgb());
         }
+    }
+
+    // Scores carry the hash of the record they were computed on: editing one record after scoring
+    // marks exactly that row's utility (greyed, italic, with the run in its tooltip), and the
+    // "changed since scored" filter shows that row alone.
+    void staleRowsAreMarked()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const int n = 5;
+        const QString path = uitest::writeDataset(dir.path(), n);
+        int64_t runId = 0;
+        {
+            auto dataset = Dataset::open(path.toStdString());
+            QVERIFY(dataset.ok());
+            auto store = ProjectStore::open(ProjectStore::defaultPathFor(path.toStdString()));
+            QVERIFY(store.ok());
+            RunInfo info;
+            info.name = "hashed run";
+            info.status = "done";
+            info.settingsJson = "{}";
+            auto run = store.value()->createRun(info);
+            QVERIFY(run.ok());
+            runId = run.value();
+            std::vector<ScoreRow> rows;
+            for (int64_t i = 0; i < n; ++i)
+                rows.push_back({dataset.value()->id(i), sha1Hex(dataset.value()->rawRecord(i)), "ost", 0.1 * double(3 - i)});
+            QVERIFY(store.value()->addScores(run.value(), rows).ok());
+        }
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray text = f.readAll();
+        f.close();
+        QVERIFY(text.contains("Question 2:"));
+        text.replace("Question 2:", "Question 2 (edited):");
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(text);
+        f.close();
+
+        OpenedProject opened = openProject(path);
+        QVERIFY2(opened.error.isEmpty(), qPrintable(opened.error));
+        QCOMPARE(opened.stale.changed, 1);
+        QVERIFY(opened.stale.changedIndices == std::vector<int64_t>{2});
+        ProjectSession session(opened.dataset, opened.store, opened.scores);
+        ThumbnailCache thumbs(32);
+        SampleTableModel model(&thumbs);
+        model.setSession(&session);
+        SampleFilterProxy proxy;
+        proxy.setSampleModel(&model);
+        const auto utility = [&](int row) { return model.index(row, SampleTableModel::ColUtility); };
+        QVERIFY(!utility(2).data(SampleTableModel::StaleRole).toBool()); // not checked yet
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        session.setStaleScores(opened.stale);
+        QVERIFY(!changed.isEmpty());
+        for (int row = 0; row < n; ++row)
+            QCOMPARE(utility(row).data(SampleTableModel::StaleRole).toBool(), row == 2);
+        QVERIFY(utility(2).data(Qt::FontRole).value<QFont>().italic());
+        QCOMPARE(utility(2).data(Qt::ForegroundRole).value<QColor>(), QColor(140, 140, 140));
+        const QString tip = utility(2).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("changed after it was scored")), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("run %1").arg(runId)), qPrintable(tip));
+        QVERIFY(!utility(1).data(Qt::FontRole).value<QFont>().italic());
+        QVERIFY(utility(1).data(Qt::ToolTipRole).toString().isEmpty());
+        QCOMPARE(utility(2).data().toString(), QStringLiteral("0.1000")); // still shown
+
+        SampleFilter filter;
+        filter.staleOnly = true;
+        proxy.setFilter(filter);
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, SampleTableModel::ColId).data().toString(), QStringLiteral("s2"));
+
+        // a check of another run (the table shows a newer one) marks nothing
+        StaleScores older = opened.stale;
+        older.runId = runId + 1;
+        session.setStaleScores(older);
+        QVERIFY(!utility(2).data(SampleTableModel::StaleRole).toBool());
+        QCOMPARE(proxy.rowCount(), 0);
+        model.setSession(nullptr);
     }
 
     void validationFinishes()

@@ -7,7 +7,7 @@ namespace ost::ui {
 
 bool SampleFilter::isEmpty() const
 {
-    return text.isEmpty() && !hasUtilityBound() && !scoredOnly && harmful == Harmful::Any &&
+    return text.isEmpty() && !hasUtilityBound() && !scoredOnly && !staleOnly && harmful == Harmful::Any &&
            decision == DecisionFilter::Any && tag.isEmpty() && validation == Validation::Any;
 }
 
@@ -62,6 +62,8 @@ bool SampleFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) con
     const SampleFilter &f = m_filter;
     const int64_t row = sourceRow;
 
+    if (f.staleOnly && !s.isStale(row))
+        return false;
     if (f.scoredOnly || f.hasUtilityBound() || f.harmful != SampleFilter::Harmful::Any) {
         const double u = s.scores().utilityAt(row);
         if (std::isnan(u)) {

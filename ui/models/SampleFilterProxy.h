@@ -20,6 +20,7 @@ struct SampleFilter {
     double minUtility = -std::numeric_limits<double>::infinity();
     double maxUtility = std::numeric_limits<double>::infinity();
     bool scoredOnly = false;          // hide unscored rows (implied by a utility bound)
+    bool staleOnly = false;           // only rows whose score is of a record that changed since
     Harmful harmful = Harmful::Any;
     DecisionFilter decision = DecisionFilter::Any;
     QString tag;                      // exact tag, "" for any

@@ -60,6 +60,8 @@ void SampleTableModel::setSession(ProjectSession *session)
     m_waitingRows.clear();
     if (session) {
         connect(session, &ProjectSession::scoresChanged, this, [this] { emitColumnsChanged(ColUtility, ColHarmful); });
+        connect(session, &ProjectSession::staleScoresChanged, this,
+                [this] { emitColumnsChanged(ColUtility, ColUtility); });
         connect(session, &ProjectSession::decisionsChanged, this,
                 [this] { emitColumnsChanged(ColDecision, ColDecision); });
         connect(session, &ProjectSession::validationFinished, this,
@@ -227,12 +229,16 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
         }
         if (column == ColProblems)
             return m_session->problems(row).join(QLatin1Char('\n'));
+        if (column == ColUtility && m_session->isStale(row))
+            return tr("This sample changed after it was scored (score from run %1)").arg(m_session->scores().runId);
         return {};
     case Qt::TextAlignmentRole:
         if ((column >= ColAnswerLength && column <= ColRandom))
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
+        if (column == ColUtility && m_session->isStale(row))
+            return QColor(140, 140, 140); // greyed (and italic): a score of content that is no longer there
         if (column == ColUtility || column == ColHarmful)
             return m_session->scores().isHarmful(row) ? QColor(190, 30, 30) : QVariant();
         if (column == ColDecision) {
@@ -248,6 +254,11 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
             f.setBold(true);
             return f;
         }
+        if (column == ColUtility && m_session->isStale(row)) {
+            QFont f;
+            f.setItalic(true);
+            return f;
+        }
         return {};
     case SortRole:
         return sortData(row, column);
@@ -259,6 +270,8 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
         return int(m_session->decision(row));
     case HarmfulRole:
         return m_session->scores().isHarmful(row);
+    case StaleRole:
+        return m_session->isStale(row);
     case ImagePathRole:
         return imagePath(row);
     case CaptionRole: {

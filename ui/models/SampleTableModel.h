@@ -43,6 +43,7 @@ public:
         HarmfulRole,
         ImagePathRole, // first resolved image, "" when none
         CaptionRole,   // id and utility, for the gallery
+        StaleRole,     // bool: the utility was computed on a record that has changed in the file since
         ThumbnailRole, // the cached thumbnail at its own size (the gallery scales it); DecorationRole may be boxed
     };
 

@@ -60,6 +60,9 @@ public:
 
     // Scores computed on records that have changed in the file since (see StaleScores).
     const StaleScores &staleScores() const { return m_stale; }
+    // Whether the utility shown for this sample was computed on a record that has changed since.
+    // Only when the check is of the run on screen: a newer run's scores are not judged by an old check.
+    bool isStale(int64_t index) const { return m_stale.runId == m_scores->runId && m_stale.isChanged(index); }
     void setStaleScores(const StaleScores &stale);
     bool isCheckingStaleScores() const { return m_staleWatcher.isRunning(); }
 

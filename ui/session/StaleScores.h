@@ -6,8 +6,10 @@
 #include "core/data/Dataset.h"
 #include "core/store/ProjectStore.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ost::ui {
 
@@ -16,7 +18,13 @@ struct StaleScores {
     int64_t checked = 0; // scores that carry a content hash
     int64_t changed = 0; // ... whose sample's record differs in the file now
     int64_t missing = 0; // ... whose sample id is no longer in the file
+    // Dataset indices of the `changed` samples, ascending, so that the table can mark those rows.
+    std::vector<int64_t> changedIndices;
     bool any() const { return changed > 0 || missing > 0; }
+    bool isChanged(int64_t index) const
+    {
+        return std::binary_search(changedIndices.begin(), changedIndices.end(), index);
+    }
 };
 
 // Compares the scores of `method` in run `runId` with the records of `dataset` as they are now.

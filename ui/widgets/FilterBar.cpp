@@ -30,7 +30,9 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_max->setToolTip(tr("Show samples with utility at most this"));
 
     m_harmful = new QComboBox(this);
-    m_harmful->addItems({tr("All samples"), tr("Harmful only"), tr("Not harmful"), tr("Scored only")});
+    m_harmful->addItems({tr("All samples"), tr("Harmful only"), tr("Not harmful"), tr("Scored only"),
+                         tr("Changed since scored")});
+    m_harmful->setItemData(4, tr("Samples whose record was edited after the run scored it"), Qt::ToolTipRole);
     m_decision = new QComboBox(this);
     m_decision->addItems({tr("Any decision"), tr("Auto"), tr("Kept"), tr("Dropped"), tr("Decided")});
     m_tag = new QComboBox(this);
@@ -113,6 +115,7 @@ SampleFilter FilterBar::filter() const
     case 1: f.harmful = SampleFilter::Harmful::Only; break;
     case 2: f.harmful = SampleFilter::Harmful::Exclude; break;
     case 3: f.scoredOnly = true; break;
+    case 4: f.staleOnly = true; break;
     default: break;
     }
     f.decision = SampleFilter::DecisionFilter(m_decision->currentIndex());
