@@ -89,10 +89,32 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     auto *etaValidator = new QDoubleValidator(1e-9, 10, 9, m_eta);
     etaValidator->setLocale(QLocale::c());
     m_eta->setValidator(etaValidator);
+    m_mode->setObjectName(QStringLiteral("mode"));
+    // The simulated step. Fast mode is a first-order estimate of the SGD step only (the worker refuses
+    // anything else), so the choice is fixed to SGD there and the note says why.
+    m_stepRule = new QComboBox(this);
+    m_stepRule->setObjectName(QStringLiteral("stepRule"));
+    m_stepRule->addItem(tr("SGD (θ − η·g)"), QStringLiteral("sgd"));
+    m_stepRule->addItem(tr("Adam, first step (θ − η·g/(|g|+ε))"), QStringLiteral("adam"));
+    m_stepNote = new QLabel(tr("fast mode: SGD only"), this);
+    m_stepNote->setStyleSheet(QStringLiteral("color:#777"));
+    auto *stepRow = new QHBoxLayout;
+    stepRow->addWidget(m_stepRule, 1);
+    stepRow->addWidget(m_stepNote);
     m_warmup = new QDoubleSpinBox(this);
+    m_warmup->setObjectName(QStringLiteral("warmupFraction"));
     m_warmup->setRange(0, 0.5);
     m_warmup->setSingleStep(0.01);
     m_warmup->setDecimals(3);
+    m_warmupEpochs = new QSpinBox(this);
+    m_warmupEpochs->setObjectName(QStringLiteral("warmupEpochs"));
+    m_warmupEpochs->setRange(0, 1000);
+    m_warmupEpochs->setSpecialValueText(tr("no warm-up"));
+    m_warmupEpochs->setToolTip(tr("Passes over the warm-up share before scoring"));
+    auto *warmupRow = new QHBoxLayout;
+    warmupRow->addWidget(m_warmup, 1);
+    warmupRow->addWidget(new QLabel(tr("Warm-up epochs"), this));
+    warmupRow->addWidget(m_warmupEpochs, 1);
     m_batch = new QSpinBox(this);
     m_batch->setRange(1, 4096);
     m_limit = new QSpinBox(this);
@@ -106,7 +128,8 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("Precision"), m_precision);
     form->addRow(tr("Mode"), m_mode);
     form->addRow(tr("Step size η"), m_eta);
-    form->addRow(tr("Warm-up fraction"), m_warmup);
+    form->addRow(tr("Step rule"), stepRow);
+    form->addRow(tr("Warm-up fraction"), warmupRow);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Score"), m_limit);
 
@@ -130,6 +153,8 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     layout->addWidget(m_buttons);
 
     connect(m_proxy, &QComboBox::currentIndexChanged, this, &ScoringDialog::checkModel);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &ScoringDialog::updateEnabled);
+    connect(m_warmup, &QDoubleSpinBox::valueChanged, this, &ScoringDialog::updateEnabled);
     connect(m_refFile, &QRadioButton::toggled, this, &ScoringDialog::updateEnabled);
     connect(m_refPath, &QLineEdit::textChanged, this, &ScoringDialog::updateEnabled);
     connect(m_eta, &QLineEdit::textChanged, this, &ScoringDialog::updateEnabled);
@@ -192,6 +217,14 @@ void ScoringDialog::updateEnabled()
     for (QWidget *w : std::initializer_list<QWidget *>{m_proxy, m_device, m_precision, m_mode, m_eta, m_warmup,
                                                        m_batch, m_limit, m_refFile, m_refHoldout, m_refPath, m_holdout})
         w->setEnabled(!resuming);
+    const bool fast = ScoringMode(m_mode->currentData().toInt()) == ScoringMode::Fast;
+    if (fast)
+        m_stepRule->setCurrentIndex(m_stepRule->findData(QStringLiteral("sgd")));
+    m_stepRule->setEnabled(!resuming && !fast);
+    m_stepRule->setToolTip(fast ? tr("Fast mode estimates the SGD step to first order; Adam needs the exact mode")
+                                : tr("The simulated training step of the utility"));
+    m_stepNote->setVisible(fast);
+    m_warmupEpochs->setEnabled(!resuming && m_warmup->value() > 0); // no warm-up share: nothing to train on
     m_refPath->setEnabled(!resuming && m_refFile->isChecked());
     m_holdout->setEnabled(!resuming && m_refHoldout->isChecked());
     const bool refOk = !m_refFile->isChecked() || !m_refPath->text().trimmed().isEmpty();
@@ -209,7 +242,10 @@ void ScoringDialog::setSettings(const RunSettings &s)
     m_precision->setCurrentText(QString::fromStdString(s.precision));
     m_mode->setCurrentIndex(s.mode == ScoringMode::Exact ? 0 : 1);
     m_eta->setText(QString::number(s.learningRate, 'g', 6));
+    const int step = m_stepRule->findData(QString::fromStdString(s.stepRule));
+    m_stepRule->setCurrentIndex(step >= 0 ? step : 0);
     m_warmup->setValue(s.warmupFraction);
+    m_warmupEpochs->setValue(int(s.warmupEpochs));
     m_batch->setValue(int(s.batchSize));
     m_limit->setValue(int(s.limit));
     m_holdout->setValue(s.referenceHoldout * 100.0);
@@ -246,7 +282,10 @@ RunSettings ScoringDialog::settings() const
     s.precision = m_precision->currentText().toStdString();
     s.mode = ScoringMode(m_mode->currentData().toInt());
     s.learningRate = QLocale::c().toDouble(m_eta->text());
+    // Fast mode has the combo on SGD already; said again so that no path hands the worker fast + adam.
+    s.stepRule = s.mode == ScoringMode::Fast ? std::string("sgd") : m_stepRule->currentData().toString().toStdString();
     s.warmupFraction = m_warmup->value();
+    s.warmupEpochs = m_warmupEpochs->value();
     s.batchSize = m_batch->value();
     s.limit = m_limit->value();
     if (m_refFile->isChecked())

@@ -54,7 +54,10 @@ private:
     QDoubleSpinBox *m_holdout;
     QComboBox *m_mode;
     QLineEdit *m_eta;
+    QComboBox *m_stepRule;
+    QLabel *m_stepNote;
     QDoubleSpinBox *m_warmup;
+    QSpinBox *m_warmupEpochs;
     QSpinBox *m_batch;
     QSpinBox *m_limit;
     QCheckBox *m_resume;

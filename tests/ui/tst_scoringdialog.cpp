@@ -1,0 +1,105 @@
+// The scoring dialog hands back what it shows: every field round-trips through setSettings() and
+// settings() (and through the JSON a run stores, which is what a resume shows again), warm-up epochs
+// included; fast mode pins the step rule to SGD, the only step it can estimate.
+#include "ui/dialogs/ScoringDialog.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QSettings>
+#include <QSpinBox>
+#include <QtTest>
+
+using namespace ost;
+using namespace ost::ui;
+
+class TestScoringDialog : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("OST Curator Tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_scoringdialog"));
+        QSettings().clear();
+    }
+
+    void valuesRoundTrip()
+    {
+        ScoringDialog d;
+        RunSettings in;
+        in.mode = ScoringMode::Exact;
+        in.stepRule = "adam";
+        in.learningRate = 2.5e-4;
+        in.warmupFraction = 0.1;
+        in.warmupEpochs = 3;
+        in.batchSize = 4;
+        in.limit = 50;
+        in.referenceHoldout = 0.05;
+        d.setSettings(in);
+
+        const RunSettings out = d.settings();
+        QCOMPARE(out.mode, ScoringMode::Exact);
+        QCOMPARE(out.stepRule, std::string("adam"));
+        QCOMPARE(out.learningRate, 2.5e-4);
+        QCOMPARE(out.warmupFraction, 0.1);
+        QCOMPARE(out.warmupEpochs, int64_t(3));
+        QCOMPARE(out.batchSize, int64_t(4));
+        QCOMPARE(out.limit, int64_t(50));
+        QCOMPARE(out.referenceHoldout, 0.05);
+
+        // What the run stores and a resume shows again.
+        auto stored = RunSettings::fromJson(out.toJson());
+        QVERIFY(stored.ok());
+        RunSettings other;
+        other.warmupEpochs = 7;
+        d.setSettings(other);
+        QCOMPARE(d.settings().warmupEpochs, int64_t(7));
+        d.setSettings(stored.value());
+        QCOMPARE(d.settings().warmupEpochs, int64_t(3));
+        QCOMPARE(d.settings().stepRule, std::string("adam"));
+
+        auto *epochs = d.findChild<QSpinBox *>(QStringLiteral("warmupEpochs"));
+        QVERIFY(epochs);
+        QCOMPARE(epochs->value(), 3);
+        QVERIFY(epochs->isEnabled());
+        // no warm-up share: the epochs have nothing to train on and are greyed, but keep their value
+        in.warmupFraction = 0;
+        d.setSettings(in);
+        QVERIFY(!epochs->isEnabled());
+        QCOMPARE(d.settings().warmupEpochs, int64_t(3));
+    }
+
+    void fastModeIsSgdOnly()
+    {
+        ScoringDialog d;
+        RunSettings in;
+        in.stepRule = "adam";
+        d.setSettings(in);
+        auto *mode = d.findChild<QComboBox *>(QStringLiteral("mode"));
+        auto *step = d.findChild<QComboBox *>(QStringLiteral("stepRule"));
+        QVERIFY(mode && step);
+        QVERIFY(step->isEnabled());
+        QCOMPARE(d.settings().stepRule, std::string("adam"));
+
+        mode->setCurrentIndex(mode->findData(int(ScoringMode::Fast)));
+        QVERIFY(!step->isEnabled());
+        QCOMPARE(step->currentData().toString(), QStringLiteral("sgd"));
+        QVERIFY(!step->toolTip().isEmpty());
+        QCOMPARE(d.settings().mode, ScoringMode::Fast);
+        QCOMPARE(d.settings().stepRule, std::string("sgd"));
+
+        // back to exact: Adam can be chosen again
+        mode->setCurrentIndex(mode->findData(int(ScoringMode::Exact)));
+        QVERIFY(step->isEnabled());
+        step->setCurrentIndex(step->findData(QStringLiteral("adam")));
+        QCOMPARE(d.settings().stepRule, std::string("adam"));
+
+        // a stored fast + adam (which the worker refuses) comes back as fast + sgd
+        in.mode = ScoringMode::Fast;
+        d.setSettings(in);
+        QCOMPARE(d.settings().stepRule, std::string("sgd"));
+    }
+};
+
+QTEST_MAIN(TestScoringDialog)
+#include "tst_scoringdialog.moc"
