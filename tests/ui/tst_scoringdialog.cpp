@@ -99,6 +99,28 @@ private Q_SLOTS:
         d.setSettings(in);
         QCOMPARE(d.settings().stepRule, std::string("sgd"));
     }
+
+    void resumeKeepsTheRunsSettings()
+    {
+        ScoringDialog d;
+        RunSettings stored;
+        stored.warmupEpochs = 2;
+        stored.stepRule = "adam";
+        d.setResumableRun(7, QStringLiteral("paused run"), stored);
+        QCOMPARE(d.resumeRunId().value_or(0), int64_t(7));
+        QCOMPARE(d.settings().warmupEpochs, int64_t(2));
+        QCOMPARE(d.settings().stepRule, std::string("adam"));
+        QVERIFY(!d.findChild<QSpinBox *>(QStringLiteral("warmupEpochs"))->isEnabled()); // resuming: read-only
+
+        // The main window reads the choice in its accepted() handler, after accept() hid the dialog.
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        std::optional<int64_t> resumeSeenOnAccept;
+        connect(&d, &QDialog::accepted, this, [&] { resumeSeenOnAccept = d.resumeRunId(); });
+        d.accept();
+        QVERIFY(d.isHidden());
+        QCOMPARE(resumeSeenOnAccept.value_or(0), int64_t(7));
+    }
 };
 
 QTEST_MAIN(TestScoringDialog)

@@ -267,7 +267,9 @@ void ScoringDialog::setResumableRun(int64_t runId, const QString &name, const Ru
 
 std::optional<int64_t> ScoringDialog::resumeRunId() const
 {
-    if (m_resume->isVisible() && m_resume->isChecked() && m_resumeRunId > 0)
+    // isHidden, not isVisible: the accepted() handler asks after accept() has hidden the dialog, and
+    // isVisible() is false for every child of a hidden dialog (the resume was silently dropped).
+    if (!m_resume->isHidden() && m_resume->isChecked() && m_resumeRunId > 0)
         return m_resumeRunId;
     return std::nullopt;
 }
