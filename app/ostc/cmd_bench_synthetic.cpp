@@ -48,6 +48,7 @@ options:
                  `ostc demo-proxy` (pretrained to count, as a real proxy comes pretrained)
   --target P     model each subset fine-tunes, from the same start for every subset (default builtin-tiny)
   --target-lr X  fine-tuning learning rate (default 2e-3)
+  --device D     cpu (default) or cuda:N, for scoring and the target trainings
   --warmup F     share of the pool the proxy trains on before scoring (default 0.05)
   --warmup-epochs N  passes over that share (default 1)
   --warmup-lr X  warm-up learning rate (default 1e-3)
@@ -78,7 +79,7 @@ int run(Args &args)
 {
     const auto unknown = args.unknownFlags({"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--json",
                                               "--warmup", "--warmup-epochs", "--warmup-lr", "--proxy", "--target",
-                                              "--target-lr", "--step"});
+                                              "--target-lr", "--step", "--device"});
     if (!unknown.empty())
         return fail("bench synthetic", "unknown option " + unknown.front() + " (see --help)", Usage);
     ost::SyntheticOptions so;
@@ -97,6 +98,7 @@ int run(Args &args)
     const std::string proxy = args.value("--proxy", "builtin-tiny");
     const std::string target = args.value("--target", "builtin-tiny");
     const double targetLr = args.number("--target-lr").value_or(2e-3);
+    const std::string device = args.value("--device", "cpu");
     if (!args.error().empty())
         return fail("bench synthetic", args.error(), Usage);
     if (so.count < 20 || steps < 1)
@@ -120,6 +122,7 @@ int run(Args &args)
     rs.referencePath = set->reference;
     rs.learningRate = lr;
     rs.stepRule = stepRule;
+    rs.device = device;
     rs.proxy = proxy;
     rs.warmupFraction = warmupFraction;
     rs.warmupEpochs = warmupEpochs;
@@ -192,17 +195,23 @@ int run(Args &args)
     to.steps = steps;
     to.proxy = target;
     to.learningRate = targetLr;
+    to.device = device;
     struct Row {
         double accuracy = NAN;
         size_t samples = 0;
         double toxicShare = 0;
         double seconds = 0;
+        std::vector<int> statedAnswers; // how many samples of the subset give the answer 1, 2, ...
     };
     std::map<std::string, Row> rows;
     for (const auto &subset : subsets) {
         std::vector<ost::Sample> train;
         size_t toxic = 0;
+        std::vector<int> stated(static_cast<size_t>(so.maxCount), 0);
         for (const auto &id : subset.ids) {
+            const int a = truth.at(id)->statedAnswer;
+            if (a >= 1 && a <= so.maxCount)
+                ++stated[static_cast<size_t>(a - 1)];
             auto s = pool.value()->sample(pool.value()->indexOf(id));
             if (s.ok())
                 train.push_back(s.takeValue());
@@ -213,7 +222,7 @@ int run(Args &args)
         if (!r.ok())
             return fail("bench synthetic", subset.name + ": " + r.error().message);
         rows[subset.name] = {r->accuracy, train.size(), train.empty() ? 0.0 : double(toxic) / train.size(),
-                             r->seconds};
+                             r->seconds, stated};
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
@@ -225,6 +234,7 @@ int run(Args &args)
         j["steps"] = steps;
         j["proxy"] = proxy;
         j["step"] = stepRule;
+        j["device"] = device;
         j["lr"] = lr;
         j["target"] = target;
         j["wall_seconds"] = wall;
@@ -232,21 +242,27 @@ int run(Args &args)
             j["detection"][k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
         for (const auto &s : subsets) {
             const Row &r = rows[s.name];
-            j["subsets"][s.name] = {{"accuracy", r.accuracy}, {"train_samples", r.samples}, {"toxic_share", r.toxicShare}};
+            j["subsets"][s.name] = {{"accuracy", r.accuracy}, {"train_samples", r.samples}, {"toxic_share", r.toxicShare},
+                                  {"stated_answers", r.statedAnswers}};
         }
         std::cout << j.dump(2) << "\n";
     } else {
         std::printf("synthetic bench: %lld pool samples (%.0f%% wrong-answer, %.0f%% wrong-image), V = %lld clean, "
-                    "%zu held-out questions; OST exact, %s step, eta %g, proxy %s on cpu; scoring took %s\n",
+                    "%zu held-out questions; OST exact, %s step, eta %g, proxy %s on %s; scoring took %s\n",
                     static_cast<long long>(so.count), 100 * so.wrongAnswerRate, 100 * so.wrongImageRate,
-                    static_cast<long long>(so.referenceCount), test.size(), stepRule.c_str(), lr, proxy.c_str(),
+                    static_cast<long long>(so.referenceCount), test.size(), stepRule.c_str(), lr, proxy.c_str(), device.c_str(),
                     ost::formatDuration(scoreSeconds).c_str());
         std::printf("detection ROC-AUC (utility, clean = keep): wrong-image %.3f, wrong-answer %.3f\n",
                     detection["wrong-image"], detection["wrong-answer"]);
-        std::printf("%-12s %9s %8s %11s %9s\n", "subset", "accuracy", "samples", "toxic-share", "train-s");
+        std::printf("%-12s %9s %8s %11s %9s  %s\n", "subset", "accuracy", "samples", "toxic-share", "train-s",
+                    "answers 1/2/..");
         for (const auto &s : subsets) {
             const Row &r = rows[s.name];
-            std::printf("%-12s %9.3f %8zu %11.3f %9.1f\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare, r.seconds);
+            std::string answers;
+            for (int n : r.statedAnswers)
+                answers += (answers.empty() ? "" : "/") + std::to_string(n);
+            std::printf("%-12s %9.3f %8zu %11.3f %9.1f  %s\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare,
+                        r.seconds, answers.c_str());
         }
         std::printf("(every subset: %lld AdamW steps of batch 8, lr %g, from the same start (%s); accuracy: "
                     "lowest-loss candidate of 1..%d; chance %.2f) wall time %s\n",
