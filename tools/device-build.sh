@@ -82,12 +82,16 @@ rpath_links=""
 for d in "$site"/nvidia/*/lib "$site"/nvidia/*/*/lib; do
   [ -d "$d" ] && rpath_links="$rpath_links -Wl,-rpath-link,$d"
 done
+# The binary must find the wheel's LibTorch and DEPS/prefix's spdlog/fmt/SQLite without LD_LIBRARY_PATH
+# (a build without the prefix's lib dir in its rpath failed to start: libspdlog.so.1.10 not found).
+build_rpath="$torch_dir/lib"
+[ -d "$deps/prefix/lib/x86_64-linux-gnu" ] && build_rpath="$build_rpath;$deps/prefix/lib/x86_64-linux-gnu"
 echo "== configure $build (sources $src)"
 cmake -S "$src" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DOST_WITH_GUI=OFF -DOST_BUILD_TESTS=OFF -DCMAKE_CXX_STANDARD=20 -DCMAKE_CUDA_STANDARD=17 \
   -DCMAKE_PREFIX_PATH="$prefixes" \
   -DCMAKE_EXE_LINKER_FLAGS="$rpath_links" -DCMAKE_SHARED_LINKER_FLAGS="$rpath_links" \
-  -DCMAKE_BUILD_RPATH="$torch_dir/lib" >"$build/configure.log" || { cat "$build/configure.log"; exit 1; }
+  -DCMAKE_BUILD_RPATH="$build_rpath" >"$build/configure.log" || { cat "$build/configure.log"; exit 1; }
 grep -E "LibTorch|CUDA" "$build/configure.log" | head -5 || true
 [ "${targets[*]}" = none ] && exit 0
 echo "== build ${targets[*]} (-j $jobs)"
