@@ -125,6 +125,17 @@ struct Fixture {
         CancelToken own;
         return job.run({}, token ? *token : own, resume);
     }
+    // A run with settings() cancelled once `batches` batches are stored.
+    Result<int64_t> scoreThenCancel(ProjectStore &store, int64_t batches)
+    {
+        CancelToken token;
+        auto hooks = toyHooks();
+        hooks->afterBatch = [&](int64_t stored) {
+            if (stored == batches)
+                token.cancel();
+        };
+        return score(store, settings(), hooks, std::nullopt, &token);
+    }
 };
 
 } // namespace
@@ -219,13 +230,7 @@ private Q_SLOTS:
     {
         Fixture f;
         auto store = f.open("c.ostproj");
-        CancelToken token;
-        auto hooks = toyHooks();
-        hooks->afterBatch = [&](int64_t stored) {
-            if (stored == 2)
-                token.cancel();
-        };
-        auto first = f.score(*store, settings(), hooks, std::nullopt, &token);
+        auto first = f.scoreThenCancel(*store, 2);
         QVERIFY(first.ok());
         QCOMPARE(QString::fromStdString(store->run(first.value())->status), QStringLiteral("cancelled"));
         const int64_t stored = store->scoreCount(first.value(), "ost") + store->scoreCount(first.value(), "error");
@@ -244,13 +249,7 @@ private Q_SLOTS:
     {
         Fixture f;
         auto store = f.open("lv.ostproj");
-        CancelToken token;
-        auto hooks = toyHooks();
-        hooks->afterBatch = [&](int64_t stored) {
-            if (stored == 2)
-                token.cancel();
-        };
-        auto first = f.score(*store, settings(), hooks, std::nullopt, &token);
+        auto first = f.scoreThenCancel(*store, 2);
         QVERIFY(first.ok());
         const auto before = store->scoreMap(first.value(), "ost");
         const auto key = ScoringJob::referenceLossBlobKey(first.value());

@@ -1,6 +1,8 @@
 #pragma once
 // Small datasets for the UI tests: a few messages-JSONL records with tiny PNGs, and a fake scoring
 // run written straight into the project store (so the views can be tested without a model).
+#include "core/data/Dataset.h"
+#include "core/data/Hash.h"
 #include "core/store/ProjectStore.h"
 
 #include <QColor>
@@ -67,6 +69,25 @@ inline int64_t addFakeRun(ost::ProjectStore &store, int n, int scored = -1)
         rows.push_back({"s" + std::to_string(i), "", "ost", fakeUtility(i, n)});
         rows.push_back({"s" + std::to_string(i), "", "loss", 1.0 + i});
     }
+    if (!store.addScores(run.value(), rows).ok())
+        return 0;
+    return run.value();
+}
+
+// One finished "ost" run over every record of `dataset`, each score carrying its record's content
+// hash (what the stale-score check compares); utilities 0.3, 0.2, ... Returns the run id, 0 on failure.
+inline int64_t addHashedRun(ost::ProjectStore &store, const ost::Dataset &dataset)
+{
+    ost::RunInfo info;
+    info.name = "hashed run";
+    info.status = "done";
+    info.settingsJson = "{}";
+    auto run = store.createRun(info);
+    if (!run.ok())
+        return 0;
+    std::vector<ost::ScoreRow> rows;
+    for (int64_t i = 0; i < dataset.size(); ++i)
+        rows.push_back({dataset.id(i), ost::sha1Hex(dataset.rawRecord(i)), "ost", 0.1 * double(3 - i)});
     if (!store.addScores(run.value(), rows).ok())
         return 0;
     return run.value();

@@ -4,7 +4,6 @@
 // scored, and the window fitting 1280 px.
 #include "UiTestData.h"
 
-#include "core/data/Hash.h"
 
 #include "ui/MainWindow.h"
 #include "ui/ScreenshotTaker.h"
@@ -159,18 +158,10 @@ private Q_SLOTS:
             QVERIFY(dataset.ok());
             auto store = ProjectStore::open(ProjectStore::defaultPathFor(path.toStdString()));
             QVERIFY(store.ok());
-            RunInfo info;
-            info.name = "hashed run";
-            info.status = "done";
-            info.settingsJson = "{}";
-            auto run = store.value()->createRun(info);
-            QVERIFY(run.ok());
-            std::vector<ScoreRow> rows;
-            for (int64_t i = 0; i < 6; ++i)
-                rows.push_back({dataset.value()->id(i), sha1Hex(dataset.value()->rawRecord(i)), "ost", 0.1 * double(3 - i)});
-            QVERIFY(store.value()->addScores(run.value(), rows).ok());
+            const int64_t run = uitest::addHashedRun(*store.value(), *dataset.value());
+            QVERIFY(run > 0);
             // unchanged file: nothing stale
-            const StaleScores none = findStaleScores(*dataset.value(), *store.value(), run.value(), "ost");
+            const StaleScores none = findStaleScores(*dataset.value(), *store.value(), run, "ost");
             QCOMPARE(none.checked, 6);
             QVERIFY(!none.any());
         }

@@ -3,7 +3,6 @@
 // the table's icon box), and rows whose score is of a record edited since.
 #include "UiTestData.h"
 
-#include "core/data/Hash.h"
 
 #include "ui/models/SampleFilterProxy.h"
 #include "ui/models/SampleTableModel.h"
@@ -263,17 +262,8 @@ private Q_SLOTS:
             QVERIFY(dataset.ok());
             auto store = ProjectStore::open(ProjectStore::defaultPathFor(path.toStdString()));
             QVERIFY(store.ok());
-            RunInfo info;
-            info.name = "hashed run";
-            info.status = "done";
-            info.settingsJson = "{}";
-            auto run = store.value()->createRun(info);
-            QVERIFY(run.ok());
-            runId = run.value();
-            std::vector<ScoreRow> rows;
-            for (int64_t i = 0; i < n; ++i)
-                rows.push_back({dataset.value()->id(i), sha1Hex(dataset.value()->rawRecord(i)), "ost", 0.1 * double(3 - i)});
-            QVERIFY(store.value()->addScores(run.value(), rows).ok());
+            runId = uitest::addHashedRun(*store.value(), *dataset.value());
+            QVERIFY(runId > 0);
         }
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
