@@ -48,9 +48,14 @@ else
     rm -rf "$PROXY" && mv "$PROXY.tmp" "$PROXY"
 fi
 
-say "scoring $POOL against $REFERENCE with the pretrained tiny proxy (CPU; 5% warm-up on the pool)"
+# No warm-up: the proxy's pretraining is its warm-up, and training it further on the pool (30 % toxic)
+# skews the ranking by answer (README, "Figures"). A large plain SGD step: on this proxy the
+# second-order part of the real step is what pushes the toxic samples down (eta 1e-1: ROC-AUC 0.81;
+# 1e-2: 0.62; 1e-3 with the 5 % warm-up: 0.71).
+say "scoring $POOL against $REFERENCE with the pretrained tiny proxy (CPU; exact, SGD step eta 0.1, no warm-up)"
 start=$(date +%s)
-"$OSTC" score "$POOL" --reference "$REFERENCE" --proxy "$PROXY" || die "ostc score failed (see the message above)"
+"$OSTC" score "$POOL" --reference "$REFERENCE" --proxy "$PROXY" --warmup 0 --step sgd --lr 0.1 \
+    || die "ostc score failed (see the message above)"
 echo "scoring took $(( $(date +%s) - start )) s"
 
 # Every scored sample, best first: "RANK ID UTILITY DECISION" per line ('#' lines are headers).
