@@ -202,13 +202,17 @@ int run(Args &args)
         double toxicShare = 0;
         double seconds = 0;
         std::vector<int> statedAnswers; // how many samples of the subset give the answer 1, 2, ...
+        std::map<std::string, int> openings; // answers by their first word: the set's phrasings
     };
     std::map<std::string, Row> rows;
     for (const auto &subset : subsets) {
         std::vector<ost::Sample> train;
         size_t toxic = 0;
         std::vector<int> stated(static_cast<size_t>(so.maxCount), 0);
+        std::map<std::string, int> openings;
         for (const auto &id : subset.ids) {
+            const std::string &answer = truth.at(id)->answer;
+            ++openings[answer.substr(0, answer.find(' '))];
             const int a = truth.at(id)->statedAnswer;
             if (a >= 1 && a <= so.maxCount)
                 ++stated[static_cast<size_t>(a - 1)];
@@ -222,7 +226,7 @@ int run(Args &args)
         if (!r.ok())
             return fail("bench synthetic", subset.name + ": " + r.error().message);
         rows[subset.name] = {r->accuracy, train.size(), train.empty() ? 0.0 : double(toxic) / train.size(),
-                             r->seconds, stated};
+                             r->seconds, stated, openings};
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
@@ -243,7 +247,8 @@ int run(Args &args)
         for (const auto &s : subsets) {
             const Row &r = rows[s.name];
             j["subsets"][s.name] = {{"accuracy", r.accuracy}, {"train_samples", r.samples}, {"toxic_share", r.toxicShare},
-                                  {"stated_answers", r.statedAnswers}};
+                                  {"stated_answers", r.statedAnswers},
+                                  {"answer_openings", r.openings}};
         }
         std::cout << j.dump(2) << "\n";
     } else {
@@ -255,12 +260,14 @@ int run(Args &args)
         std::printf("detection ROC-AUC (utility, clean = keep): wrong-image %.3f, wrong-answer %.3f\n",
                     detection["wrong-image"], detection["wrong-answer"]);
         std::printf("%-12s %9s %8s %11s %9s  %s\n", "subset", "accuracy", "samples", "toxic-share", "train-s",
-                    "answers 1/2/..");
+                    "answers 1/2/.., by first word");
         for (const auto &s : subsets) {
             const Row &r = rows[s.name];
             std::string answers;
             for (int n : r.statedAnswers)
                 answers += (answers.empty() ? "" : "/") + std::to_string(n);
+            for (const auto &[word, n] : r.openings)
+                answers += "  " + word + " " + std::to_string(n);
             std::printf("%-12s %9.3f %8zu %11.3f %9.1f  %s\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare,
                         r.seconds, answers.c_str());
         }
