@@ -3,6 +3,7 @@
 #include "ui/widgets/HistogramPanel.h"
 #include "ui/widgets/HistogramWidget.h"
 
+#include <QCategoryAxis>
 #include <QChartView>
 #include <QDoubleSpinBox>
 #include <QtTest>
@@ -50,6 +51,28 @@ private Q_SLOTS:
         QCOMPARE(h.keptCount(), 100);
         QVERIFY(h.summaryText().contains(QStringLiteral("keeps 100 of 100")));
         QVERIFY(h.summaryText().contains(QStringLiteral("20 harmful")));
+    }
+
+    // x labels sit at round multiples of one step, 0 among them; Qt's value axis summed its steps and
+    // printed the demo's 0 as "-5.55e-17".
+    void axisLabelsAreRound()
+    {
+        HistogramWidget h;
+        std::vector<double> v;
+        for (int i = 0; i < 400; ++i)
+            v.push_back(i < 100 ? -0.6 + 0.006 * i : 0.0018 * (i - 100) / 300.0);
+        h.setValues(v, 0.0);
+        auto *view = h.findChild<QChartView *>();
+        QVERIFY(view);
+        const auto axes = view->chart()->axes(Qt::Horizontal);
+        QCOMPARE(axes.size(), 1);
+        auto *x = qobject_cast<QCategoryAxis *>(axes.front());
+        QVERIFY(x);
+        const QStringList labels = x->categoriesLabels();
+        QVERIFY2(labels.size() >= 3, qPrintable(labels.join(' ')));
+        QVERIFY2(labels.contains(QStringLiteral("0")), qPrintable(labels.join(' ')));
+        for (const QString &l : labels)
+            QVERIFY2(!l.contains(QLatin1Char('e')), qPrintable(l));
     }
 
     void harmfulBinsAreSeparate()

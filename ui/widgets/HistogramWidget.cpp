@@ -12,7 +12,6 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QStackedLayout>
-#include <QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -124,10 +123,9 @@ HistogramWidget::HistogramWidget(QWidget *parent) : QWidget(parent)
 
     QFont axisFont = font();
     axisFont.setPointSizeF(std::max(6.0, axisFont.pointSizeF() - 1));
-    m_x = new QValueAxis(m_chart);
-    m_x->setLabelFormat(QStringLiteral("%.3g"));
-    m_x->setTickType(QValueAxis::TicksDynamic); // round numbers, one of them 0
-    m_x->setTickAnchor(0.0);
+    m_x = new QCategoryAxis(m_chart);
+    m_x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_x->setTruncateLabels(false);
     m_x->setLabelsFont(axisFont);
     m_x->setGridLineVisible(false);
     m_y = new QCategoryAxis(m_chart);
@@ -252,8 +250,15 @@ void HistogramWidget::rebuildSeries()
     for (int64_t t : ticks)
         m_y->append(QString::number(t), std::sqrt(double(t)));
     m_y->setRange(0, yMax);
+    // x labels at k * step, each computed on its own (round numbers, one of them exactly 0)
+    for (const QString &label : m_x->categoriesLabels())
+        m_x->remove(label);
+    const double step = niceStep(m_hi - m_lo);
+    const int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step))));
+    m_x->setStartValue(m_lo);
+    for (int64_t k = static_cast<int64_t>(std::ceil(m_lo / step)); step > 0 && k * step <= m_hi; ++k)
+        m_x->append(k == 0 ? QStringLiteral("0") : QString::number(double(k) * step, 'f', decimals), double(k) * step);
     m_x->setRange(m_lo, m_hi);
-    m_x->setTickInterval(niceStep(m_hi - m_lo));
     if (m_harmfulBelow > m_lo && m_harmfulBelow < m_hi)
         m_threshold->replace({QPointF(m_harmfulBelow, 0), QPointF(m_harmfulBelow, yMax)});
     else

@@ -18,7 +18,6 @@ class QCategoryAxis;
 class QChart;
 class QChartView;
 class QLineSeries;
-class QValueAxis;
 QT_END_NAMESPACE
 
 namespace ost::ui {
@@ -80,7 +79,7 @@ private:
     QLabel *m_empty;
     QChart *m_chart;
     QChartView *m_view;
-    QValueAxis *m_x;
+    QCategoryAxis *m_x; // labels at exact multiples of a round step (a value axis summed its steps: "-5.55e-17")
     QCategoryAxis *m_y; // square-root scale, labelled in samples
     QAreaSeries *m_useful;
     QAreaSeries *m_harmful;
