@@ -53,44 +53,39 @@ inline QString writeDataset(const QString &dir, int n)
 // Utility of sample i in the fake run: decreasing with i, negative for the last third.
 inline double fakeUtility(int i, int n) { return double(n - 3 * i) / 10.0 + 0.05; }
 
-// One finished "ost" run with utilities for the first `scored` samples (all when < 0).
-inline int64_t addFakeRun(ost::ProjectStore &store, int n, int scored = -1)
+// A finished run named `name` holding `rows`. Returns the run id, 0 on failure.
+inline int64_t addDoneRun(ost::ProjectStore &store, const std::string &name, const std::vector<ost::ScoreRow> &rows)
 {
     ost::RunInfo info;
-    info.name = "fake run";
+    info.name = name;
     info.status = "done";
     info.model = "builtin-tiny";
     info.settingsJson = "{}";
     auto run = store.createRun(info);
-    if (!run.ok())
+    if (!run.ok() || !store.addScores(run.value(), rows).ok())
         return 0;
+    return run.value();
+}
+
+// One finished "ost" run with utilities for the first `scored` samples (all when < 0).
+inline int64_t addFakeRun(ost::ProjectStore &store, int n, int scored = -1)
+{
     std::vector<ost::ScoreRow> rows;
     for (int i = 0; i < (scored < 0 ? n : scored); ++i) {
         rows.push_back({"s" + std::to_string(i), "", "ost", fakeUtility(i, n)});
         rows.push_back({"s" + std::to_string(i), "", "loss", 1.0 + i});
     }
-    if (!store.addScores(run.value(), rows).ok())
-        return 0;
-    return run.value();
+    return addDoneRun(store, "fake run", rows);
 }
 
 // One finished "ost" run over every record of `dataset`, each score carrying its record's content
 // hash (what the stale-score check compares); utilities 0.3, 0.2, ... Returns the run id, 0 on failure.
 inline int64_t addHashedRun(ost::ProjectStore &store, const ost::Dataset &dataset)
 {
-    ost::RunInfo info;
-    info.name = "hashed run";
-    info.status = "done";
-    info.settingsJson = "{}";
-    auto run = store.createRun(info);
-    if (!run.ok())
-        return 0;
     std::vector<ost::ScoreRow> rows;
     for (int64_t i = 0; i < dataset.size(); ++i)
         rows.push_back({dataset.id(i), ost::sha1Hex(dataset.rawRecord(i)), "ost", 0.1 * double(3 - i)});
-    if (!store.addScores(run.value(), rows).ok())
-        return 0;
-    return run.value();
+    return addDoneRun(store, "hashed run", rows);
 }
 
 } // namespace uitest

@@ -15,6 +15,7 @@
 #include <QPixmap>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 #include <memory>
@@ -245,6 +246,27 @@ private Q_SLOTS:
             QCOMPARE(fitted.pixelColor(35, 35).alpha(), 0);
             QCOMPARE(fitted.pixelColor(opaque.center()).rgb(), QColor(200, 40, 40).rgb());
         }
+    }
+
+    // "Reloading" lasts until the new snapshot is in scores(): a reload whose worker has ended but whose
+    // result has not reached this thread yet still counts. (The watcher's isRunning() said "done"
+    // there, and tst_uiscoring, under load, read the snapshot before: fewer scores than written.)
+    void reloadLastsUntilTheSnapshotArrives()
+    {
+        QTemporaryDir dir;
+        const QString path = uitest::writeDataset(dir.path(), 4);
+        OpenedProject opened = openProject(path);
+        QVERIFY2(opened.error.isEmpty(), qPrintable(opened.error));
+        ProjectSession session(opened.dataset, opened.store, opened.scores);
+        QVERIFY(!session.scores().hasScores());
+        QVERIFY(uitest::addFakeRun(*opened.store, 4) > 0);
+        session.reloadScores();
+        QVERIFY(session.isReloadingScores());
+        QThread::msleep(1000); // the worker ends; its result waits for the event loop
+        QVERIFY(session.isReloadingScores());
+        QVERIFY(!session.scores().hasScores());
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isReloadingScores(), 10000);
+        QVERIFY(session.scores().hasScores());
     }
 
     // Scores carry the hash of the record they were computed on: editing one record after scoring

@@ -21,6 +21,7 @@ ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr
 
     connect(&m_scoreWatcher, &QFutureWatcher<ScoreSnapshot>::finished, this, [this] {
         m_scores = std::make_shared<const ScoreSnapshot>(m_scoreWatcher.result());
+        m_reloading = m_reloadAgain; // a newer reload queued behind this one is still to come
         Q_EMIT scoresChanged();
         if (m_recheckStale || m_scores->runId != m_stale.runId) {
             m_recheckStale = false;
@@ -232,6 +233,7 @@ bool ProjectSession::setTags(int64_t index, const QStringList &wanted)
 void ProjectSession::reloadScores(bool recheckStale)
 {
     m_recheckStale = m_recheckStale || recheckStale;
+    m_reloading = true;
     if (m_scoreWatcher.isRunning()) {
         m_reloadAgain = true;
         return;

@@ -56,7 +56,10 @@ public:
     // `recheckStale` (after a scoring run) the scores are compared with the file again afterwards;
     // so they are whenever the latest run is another one.
     void reloadScores(bool recheckStale = false);
-    bool isReloadingScores() const { return m_scoreWatcher.isRunning(); }
+    // True from reloadScores() until the newest snapshot is in scores(). Not the watcher's isRunning():
+    // that turns false when the worker ends, before its finished() reaches this thread, so a caller
+    // could see "not reloading" while scores() still held the snapshot before (a flaky UI test did).
+    bool isReloadingScores() const { return m_reloading; }
 
     // Scores computed on records that have changed in the file since (see StaleScores).
     const StaleScores &staleScores() const { return m_stale; }
@@ -93,6 +96,7 @@ private:
     QUndoStack *m_undo = nullptr;
     QFutureWatcher<ScoreSnapshot> m_scoreWatcher;
     bool m_reloadAgain = false;
+    bool m_reloading = false;
     bool m_recheckStale = false;
     StaleScores m_stale;
     QFutureWatcher<StaleScores> m_staleWatcher;
