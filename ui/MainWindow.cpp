@@ -420,10 +420,10 @@ void MainWindow::updateStaleBanner()
     const bool show = stale.any() && stale.runId != m_staleDismissedRun;
     if (show) {
         const QLocale loc;
-        QString text = stale.changed == 1
+        QString text = stale.changed() == 1
                            ? tr("<b>The dataset changed since it was scored:</b> 1 score may refer to old content")
                            : tr("<b>The dataset changed since it was scored:</b> %1 scores may refer to old content")
-                                 .arg(loc.toString(qlonglong(stale.changed)));
+                                 .arg(loc.toString(qlonglong(stale.changed())));
         if (stale.missing > 0)
             text += stale.missing == 1 ? tr(", and 1 scored sample is no longer in the file")
                                        : tr(", and %1 scored samples are no longer in the file")
@@ -433,7 +433,7 @@ void MainWindow::updateStaleBanner()
         ost::log::warn(QStringLiteral("%1: %2 of %3 scores were computed on records that have changed since, "
                                       "%4 scored ids are gone")
                            .arg(m_session->datasetPath())
-                           .arg(stale.changed)
+                           .arg(stale.changed())
                            .arg(stale.checked)
                            .arg(stale.missing)
                            .toStdString());

@@ -317,8 +317,9 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
 
     // 6. L_V(θ), once for the run (stored with it, so a resume reuses it), shared by all workers.
     report(0, static_cast<int64_t>(split.scoring.size()), "reference loss");
-    std::optional<double> referenceLoss = storedReferenceLoss(store, info.id);
-    if (referenceLoss)
+    const std::optional<double> storedLoss = storedReferenceLoss(store, info.id);
+    std::optional<double> referenceLoss = storedLoss;
+    if (storedLoss)
         spdlog::info("L_V(theta): the value stored with run {} when it started", info.id);
     for (auto &w : workers) {
         if (Status s = w->prepare(reference, referenceLoss); !s) {
@@ -328,7 +329,7 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
         referenceLoss = w->referenceLoss();
     }
     spdlog::info("L_V(theta) = {:.6f} over {} reference samples", *referenceLoss, reference.size());
-    if (!storedReferenceLoss(store, info.id))
+    if (!storedLoss)
         store.putBlob(ScoringJob::referenceLossBlobKey(info.id), formatExact(*referenceLoss));
 
     // 7. What is left to score: resume skips ids scored (or failed) on the same content.

@@ -184,7 +184,7 @@ private Q_SLOTS:
 
         MainWindow w;
         QVERIFY(showAndOpen(w, path));
-        QCOMPARE(w.session()->staleScores().changed, 2);
+        QCOMPARE(w.session()->staleScores().changed(), 2);
         QCOMPARE(w.session()->staleScores().missing, 1);
         const QString warning = w.staleWarning();
         QVERIFY2(warning.contains(QStringLiteral("dataset changed since it was scored")), qPrintable(warning));

@@ -299,7 +299,7 @@ private Q_SLOTS:
 
         OpenedProject opened = openProject(path);
         QVERIFY2(opened.error.isEmpty(), qPrintable(opened.error));
-        QCOMPARE(opened.stale.changed, 1);
+        QCOMPARE(opened.stale.changed(), 1);
         QVERIFY(opened.stale.changedIndices == std::vector<int64_t>{2});
         ProjectSession session(opened.dataset, opened.store, opened.scores);
         ThumbnailCache thumbs(32);

@@ -20,10 +20,8 @@ StaleScores findStaleScores(const Dataset &dataset, const ProjectStore &store, i
         const int64_t index = dataset.indexOf(id);
         if (index < 0)
             ++out.missing;
-        else if (sha1Hex(dataset.rawRecord(index)) != hash) { // the hash Dataset::sample() gives contentHash
-            ++out.changed;
+        else if (sha1Hex(dataset.rawRecord(index)) != hash) // the hash Dataset::sample() gives contentHash
             out.changedIndices.push_back(index);
-        }
     }
     std::sort(out.changedIndices.begin(), out.changedIndices.end()); // the store lists them by id
     return out;

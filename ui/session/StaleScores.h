@@ -16,11 +16,12 @@ namespace ost::ui {
 struct StaleScores {
     int64_t runId = 0;
     int64_t checked = 0; // scores that carry a content hash
-    int64_t changed = 0; // ... whose sample's record differs in the file now
     int64_t missing = 0; // ... whose sample id is no longer in the file
-    // Dataset indices of the `changed` samples, ascending, so that the table can mark those rows.
+    // Dataset indices of the scores whose sample's record differs in the file now, ascending, so that
+    // the table can mark those rows.
     std::vector<int64_t> changedIndices;
-    bool any() const { return changed > 0 || missing > 0; }
+    int64_t changed() const { return static_cast<int64_t>(changedIndices.size()); }
+    bool any() const { return changed() > 0 || missing > 0; }
     bool isChanged(int64_t index) const
     {
         return std::binary_search(changedIndices.begin(), changedIndices.end(), index);
