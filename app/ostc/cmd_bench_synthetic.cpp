@@ -4,6 +4,7 @@
 
 #include "core/common/Progress.h"
 #include "core/data/Dataset.h"
+#include "core/data/ExportPolicy.h"
 #include "core/demo/SyntheticMathSet.h"
 #include "core/jobs/ScoringJob.h"
 #include "core/ost/Metrics.h"
@@ -33,8 +34,10 @@ const char *kUsage = R"(usage: ostc bench synthetic [options]
    known rate, scores the pool with OST (exact, builtin-tiny, V = the set's clean reference split)
    and reports the ROC-AUC of the utility for clean (keep) vs. each toxic kind.
 2. Trains a fresh builtin-tiny target model (another seed) on: the full pool, OST's top 20% and top
-   50%, a random 20%, and the 20% with the lowest loss; every subset gets the SAME number of
-   optimiser steps (small subsets repeat epochs). Reports held-out accuracy: the model's answer is
+   50%, a random 20%, the 20% with the lowest loss, and OST's and the loss's top 20% taken within
+   each writer (the record's "source": each simulated model phrases its answers its own way, as
+   `ostc export --per-group source` selects); every subset gets the SAME number of optimiser steps
+   (small subsets repeat epochs). Reports held-out accuracy: the model's answer is
    the candidate (the reference answer with its number replaced by 1..9) with the lowest loss.
 
 options:
@@ -61,17 +64,21 @@ struct Subset {
     std::vector<std::string> ids;
 };
 
-std::vector<std::string> topBy(const std::map<std::string, double> &scores, double fraction, int sign)
+// The best `percent` % by score (sign -1: lowest first), over the pool or within each group of
+// `groups`: the same selection `ostc export --top-percent P [--per-group G]` makes.
+std::vector<std::string> topBy(const ost::Dataset &pool, const std::map<std::string, double> &scores, double percent,
+                               int sign, const std::optional<ost::SampleGroups> &groups = std::nullopt)
 {
-    std::vector<std::pair<double, std::string>> v;
+    std::map<std::string, double> signedScores;
     for (const auto &[id, s] : scores)
-        if (!std::isnan(s))
-            v.push_back({sign * s, id});
-    std::stable_sort(v.begin(), v.end(), [](auto &a, auto &b) { return a.first > b.first; });
-    const size_t k = std::max<size_t>(1, static_cast<size_t>(std::llround(fraction * v.size())));
+        signedScores[id] = sign * s;
+    ost::ExportPolicy policy;
+    policy.mode = ost::ExportPolicy::Mode::TopPercent;
+    policy.topPercent = percent;
+    policy.withinGroups = groups;
     std::vector<std::string> out;
-    for (size_t i = 0; i < k && i < v.size(); ++i)
-        out.push_back(v[i].second);
+    for (const int64_t i : ost::selectForExport(pool, policy, signedScores, {}).indices)
+        out.push_back(pool.id(i));
     return out;
 }
 
@@ -169,8 +176,9 @@ int run(Args &args)
     for (const auto &[id, u] : utility)
         all.push_back(id);
     subsets.push_back({"full", all});
-    subsets.push_back({"ost-top20", topBy(utility, 0.2, +1)});
-    subsets.push_back({"ost-top50", topBy(utility, 0.5, +1)});
+    const auto writers = ost::SampleGroups::parse("source").takeValue(); // the set's simulated models
+    subsets.push_back({"ost-top20", topBy(*pool.value(), utility, 20, +1)});
+    subsets.push_back({"ost-top50", topBy(*pool.value(), utility, 50, +1)});
     {
         std::vector<std::string> shuffled = all;
         std::mt19937_64 rng(so.seed ^ 0x52414e44ULL);
@@ -178,7 +186,9 @@ int run(Args &args)
         shuffled.resize(std::max<size_t>(1, static_cast<size_t>(std::llround(0.2 * all.size()))));
         subsets.push_back({"random-20", shuffled});
     }
-    subsets.push_back({"loss-top20", topBy(loss, 0.2, -1)});
+    subsets.push_back({"loss-top20", topBy(*pool.value(), loss, 20, -1)});
+    subsets.push_back({"ost-top20-per-source", topBy(*pool.value(), utility, 20, +1, writers)});
+    subsets.push_back({"loss-top20-per-source", topBy(*pool.value(), loss, 20, -1, writers)});
 
     std::vector<ost::MultipleChoice> test;
     for (int64_t i = 0; i < heldout.value()->size(); ++i) {
@@ -202,17 +212,16 @@ int run(Args &args)
         double toxicShare = 0;
         double seconds = 0;
         std::vector<int> statedAnswers; // how many samples of the subset give the answer 1, 2, ...
-        std::map<std::string, int> openings; // answers by their first word: the set's phrasings
+        std::map<std::string, int> sources; // samples per simulated writer (each has its own phrasing)
     };
     std::map<std::string, Row> rows;
     for (const auto &subset : subsets) {
         std::vector<ost::Sample> train;
         size_t toxic = 0;
         std::vector<int> stated(static_cast<size_t>(so.maxCount), 0);
-        std::map<std::string, int> openings;
+        std::map<std::string, int> sources;
         for (const auto &id : subset.ids) {
-            const std::string &answer = truth.at(id)->answer;
-            ++openings[answer.substr(0, answer.find(' '))];
+            ++sources[truth.at(id)->source];
             const int a = truth.at(id)->statedAnswer;
             if (a >= 1 && a <= so.maxCount)
                 ++stated[static_cast<size_t>(a - 1)];
@@ -226,7 +235,7 @@ int run(Args &args)
         if (!r.ok())
             return fail("bench synthetic", subset.name + ": " + r.error().message);
         rows[subset.name] = {r->accuracy, train.size(), train.empty() ? 0.0 : double(toxic) / train.size(),
-                             r->seconds, stated, openings};
+                             r->seconds, stated, sources};
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
@@ -248,7 +257,7 @@ int run(Args &args)
             const Row &r = rows[s.name];
             j["subsets"][s.name] = {{"accuracy", r.accuracy}, {"train_samples", r.samples}, {"toxic_share", r.toxicShare},
                                   {"stated_answers", r.statedAnswers},
-                                  {"answer_openings", r.openings}};
+                                  {"sources", r.sources}};
         }
         std::cout << j.dump(2) << "\n";
     } else {
@@ -259,16 +268,16 @@ int run(Args &args)
                     ost::formatDuration(scoreSeconds).c_str());
         std::printf("detection ROC-AUC (utility, clean = keep): wrong-image %.3f, wrong-answer %.3f\n",
                     detection["wrong-image"], detection["wrong-answer"]);
-        std::printf("%-12s %9s %8s %11s %9s  %s\n", "subset", "accuracy", "samples", "toxic-share", "train-s",
-                    "answers 1/2/.., by first word");
+        std::printf("%-21s %9s %8s %11s %9s  %s\n", "subset", "accuracy", "samples", "toxic-share", "train-s",
+                    "answers 1/2/.., by writer");
         for (const auto &s : subsets) {
             const Row &r = rows[s.name];
             std::string answers;
             for (int n : r.statedAnswers)
                 answers += (answers.empty() ? "" : "/") + std::to_string(n);
-            for (const auto &[word, n] : r.openings)
-                answers += "  " + word + " " + std::to_string(n);
-            std::printf("%-12s %9.3f %8zu %11.3f %9.1f  %s\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare,
+            for (const auto &[writer, n] : r.sources)
+                answers += "  " + writer + " " + std::to_string(n);
+            std::printf("%-21s %9.3f %8zu %11.3f %9.1f  %s\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare,
                         r.seconds, answers.c_str());
         }
         std::printf("(every subset: %lld AdamW steps of batch 8, lr %g, from the same start (%s); accuracy: "

@@ -28,6 +28,10 @@ selection (at most one; default: every sample):
   --top-percent P   the best P % of the scored samples
   --min-utility U   samples with utility >= U
   --ids FILE        the ids listed in FILE, one per line
+  --per-group G     with --top / --top-percent: rank within each group instead of the whole set
+                    (--top-percent 20 keeps the best 20 % of every group, --top 1 the best sample of
+                    each). G: a record field (source), id-prefix (the id before its last '/': the model
+                    in MATH-V's "model/problem" ids) or id-suffix (after it: the problem)
   Samples marked Drop are always left out and samples marked Keep always included; ranking is among
   the samples not dropped.
 
@@ -65,7 +69,7 @@ int run(Args &args)
 {
     const auto unknown = args.unknownFlags({"--out", "--project", "--run", "--method", "--top", "--top-percent",
                                             "--min-utility", "--ids", "--format", "--copy-images", "--image-root",
-                                            "--json"});
+                                            "--per-group", "--json"});
     if (!unknown.empty())
         return fail("export", "unknown option " + unknown.front() + " (see ostc export --help)", Usage);
     if (args.positional().size() != 1)
@@ -110,6 +114,14 @@ int run(Args &args)
             if (!line.empty())
                 policy.ids.push_back(line);
         }
+    }
+    if (args.has("--per-group")) {
+        if (!top && !topPercent)
+            return fail("export", "--per-group needs --top or --top-percent", Usage);
+        auto groups = ost::SampleGroups::parse(args.value("--per-group", ""));
+        if (!groups.ok())
+            return fail("export", groups.error().message, Usage);
+        policy.withinGroups = groups.takeValue();
     }
     const bool needsScores = top || topPercent || minUtility;
 
@@ -156,6 +168,10 @@ int run(Args &args)
         return fail("export", std::to_string(selection.unknownIds.size()) + " listed id(s) are not in " + path +
                                   ", e.g. '" + selection.unknownIds.front() + "'",
                     BadInput);
+    if (policy.withinGroups && selection.groups == 1 && selection.ungrouped > 0)
+        return fail("export", "no scored sample has a value for " + policy.withinGroups->label() +
+                                  " (a record field, or id-prefix / id-suffix for ids like model/problem)",
+                    BadInput);
 
     options.outPath = *out;
     options.copyImages = args.has("--copy-images");
@@ -182,6 +198,10 @@ int run(Args &args)
         j["dropped"] = selection.dropped;
         j["forced_keeps"] = selection.forcedKeeps;
         j["unscored"] = selection.unscored;
+        if (policy.withinGroups) {
+            j["groups"] = selection.groups;
+            j["ungrouped"] = selection.ungrouped;
+        }
         j["image_paths_rewritten"] = r.pathsRewritten;
         j["images_copied"] = r.imagesCopied;
         j["warnings"] = r.warnings;
@@ -192,7 +212,8 @@ int run(Args &args)
                   << "policy: " << policy.describe()
                   << (usedRun >= 0 ? ", run " + std::to_string(usedRun) + " method " + method : std::string()) << "\n"
                   << "dropped " << selection.dropped << ", forced keeps " << selection.forcedKeeps
-                  << (needsScores ? ", unscored " + std::to_string(selection.unscored) : std::string()) << "\n"
+                  << (needsScores ? ", unscored " + std::to_string(selection.unscored) : std::string())
+                  << (policy.withinGroups ? ", groups " + std::to_string(selection.groups) : std::string()) << "\n"
                   << "image paths rewritten " << r.pathsRewritten << ", images copied " << r.imagesCopied << "\n"
                   << "manifest: " << r.manifestPath << "\n";
         const size_t shown = std::min<size_t>(r.warnings.size(), 20);
@@ -201,6 +222,9 @@ int run(Args &args)
         if (r.warnings.size() > shown)
             std::cerr << "warning: ... and " << r.warnings.size() - shown << " more\n";
     }
+    if (policy.withinGroups && selection.ungrouped > 0)
+        std::cerr << "note: " << selection.ungrouped << " ranked sample(s) have no value for "
+                  << policy.withinGroups->label() << "; they were ranked as one group of their own\n";
     if (!selection.unknownIds.empty())
         std::cerr << "note: " << selection.unknownIds.size()
                   << " decision(s) name ids that are not in the dataset (was it edited?)\n";

@@ -27,6 +27,8 @@ std::string ExportPolicy::describe() const
         base = "utility >= " + nlohmann::json(minUtility).dump();
         break;
     }
+    if (withinGroups && (mode == Mode::TopK || mode == Mode::TopPercent))
+        base += " within each " + withinGroups->label();
     return applyDecisions ? base + ", minus dropped, plus kept" : base;
 }
 
@@ -43,10 +45,29 @@ std::string ExportPolicy::toJson() const
         j["min_utility"] = minUtility;
     if (mode == Mode::Ids)
         j["ids"] = ids;
+    if (withinGroups && (mode == Mode::TopK || mode == Mode::TopPercent))
+        j["within_groups"] = withinGroups->spec();
     j["apply_decisions"] = applyDecisions;
     j["description"] = describe();
     return j.dump();
 }
+
+namespace {
+
+// How many of `ranked` candidates a top-k / top-% policy takes (every one for min-utility, which
+// filters by value instead). Top-% rounds up so a small group still keeps its best sample.
+size_t takeCount(const ExportPolicy &policy, size_t ranked)
+{
+    using Mode = ExportPolicy::Mode;
+    if (policy.mode == Mode::TopK)
+        return static_cast<size_t>(std::clamp<int64_t>(policy.topK, 0, static_cast<int64_t>(ranked)));
+    if (policy.mode == Mode::TopPercent)
+        return static_cast<size_t>(std::min<double>(
+            ranked, std::ceil(std::clamp(policy.topPercent, 0.0, 100.0) / 100.0 * ranked - 1e-9)));
+    return ranked;
+}
+
+} // namespace
 
 ExportSelection selectForExport(const Dataset &dataset, const ExportPolicy &policy,
                                 const std::map<std::string, double> &utilities,
@@ -91,15 +112,24 @@ ExportSelection selectForExport(const Dataset &dataset, const ExportPolicy &poli
                 ranked.emplace_back(it->second, i);
         }
         std::stable_sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-        size_t take = ranked.size();
-        if (policy.mode == Mode::TopK)
-            take = static_cast<size_t>(std::clamp<int64_t>(policy.topK, 0, static_cast<int64_t>(ranked.size())));
-        else if (policy.mode == Mode::TopPercent)
-            take = static_cast<size_t>(std::min<double>(
-                ranked.size(), std::ceil(std::clamp(policy.topPercent, 0.0, 100.0) / 100.0 * ranked.size() - 1e-9)));
-        for (size_t k = 0; k < take; ++k)
-            if (policy.mode != Mode::MinUtility || ranked[k].first >= policy.minUtility)
-                chosen[static_cast<size_t>(ranked[k].second)] = 1;
+        // One ranking per group (a single one without groups), each still best first.
+        std::map<std::string, std::vector<std::pair<double, int64_t>>> byGroup;
+        const bool grouped = policy.withinGroups && policy.mode != Mode::MinUtility;
+        for (const auto &candidate : ranked) {
+            std::string group;
+            if (grouped) {
+                group = policy.withinGroups->of(dataset, candidate.second);
+                out.ungrouped += group.empty() ? 1 : 0;
+            }
+            byGroup[group].push_back(candidate);
+        }
+        out.groups = grouped ? static_cast<int64_t>(byGroup.size()) : 0;
+        for (const auto &[group, members] : byGroup) {
+            const size_t take = takeCount(policy, members.size());
+            for (size_t k = 0; k < take; ++k)
+                if (policy.mode != Mode::MinUtility || members[k].first >= policy.minUtility)
+                    chosen[static_cast<size_t>(members[k].second)] = 1;
+        }
     }
     for (int64_t i = 0; i < n; ++i) {
         const KeepDecision d = decision[static_cast<size_t>(i)];

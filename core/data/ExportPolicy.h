@@ -2,9 +2,11 @@
 // Which samples an export keeps. Plain inputs (utilities and curator decisions as maps) so the data
 // module needs neither the project store nor torch; the CLI and UI translate their own types.
 #include "core/data/Dataset.h"
+#include "core/data/SampleGroups.h"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,9 @@ struct ExportPolicy {
     double topPercent = 100.0;
     double minUtility = 0.0;
     std::vector<std::string> ids;
+    // Top-k and top-% rank within each group instead of over the whole set: top 20 % keeps the best
+    // 20 % of every group, top 1 the best sample of every group. Other modes ignore it.
+    std::optional<SampleGroups> withinGroups;
     // Curator decisions override the score: Drop removes, Keep adds. Ranking (top-k, top-%) is
     // among the samples not dropped, so "top 100" yields 100 samples plus the forced keeps.
     bool applyDecisions = true;
@@ -40,6 +45,8 @@ struct ExportSelection {
     int64_t dropped = 0;            // removed by a Drop decision
     int64_t forcedKeeps = 0;        // added by a Keep decision that the policy did not choose
     std::vector<std::string> unknownIds; // ids in `policy.ids` or decisions that are not in the dataset
+    int64_t groups = 0;             // with withinGroups: groups among the ranked samples
+    int64_t ungrouped = 0;          // ranked samples without a group value (they form one group of their own)
 };
 
 ExportSelection selectForExport(const Dataset &dataset, const ExportPolicy &policy,

@@ -22,6 +22,7 @@ std::string jsonLine(const SyntheticRecord &r)
     j["messages"] = nlohmann::ordered_json::array(
         {{{"role", "user"}, {"content", "<image>\n" + r.question}}, {{"role", "assistant"}, {"content", r.answer}}});
     j["images"] = nlohmann::ordered_json::array({r.image});
+    j["source"] = r.source;
     return j.dump();
 }
 

@@ -44,6 +44,7 @@ struct SyntheticRecord {
     bool toxic() const { return kind != SyntheticKind::Clean; }
     std::string question;  // without the "<image>\n" prefix
     std::string answer;
+    std::string source;    // the simulated model that wrote the answer ("model-a"): its phrasing
     std::string image;     // relative to the set's folder: "images/17.png"
     std::string askedShape, askedColor;  // what the question asks about ("circle", "red")
     std::string drawnShape, drawnColor;  // what the picture shows

@@ -30,12 +30,15 @@ std::string questionText(DeterministicRandom &rng, const std::string &color, con
     }
 }
 
-// Short and formulaic on purpose: the byte-level proxy sees every byte, and one fixed closing
-// phrase makes answers gradable.
-std::string answerText(DeterministicRandom &rng, int n, const std::string &color, const std::string &shape)
+// The simulated models that wrote the answers, one phrasing each, as a real synthetic set mixes the
+// styles of several models (MATH-V: five). Short and formulaic on purpose: the byte-level proxy sees
+// every byte, and one fixed closing phrase makes answers gradable.
+const std::array<const char *, 3> kWriters = {"model-a", "model-b", "model-c"};
+
+std::string answerText(int writer, int n, const std::string &color, const std::string &shape)
 {
     const std::string answer = " The answer is " + std::to_string(n) + ".";
-    switch (rng.below(3)) {
+    switch (writer) {
     case 0: return std::string(n == 1 ? "There is " : "There are ") + counted(n, color, shape) + "." + answer;
     case 1: return "I count " + counted(n, color, shape) + "." + answer;
     default: return "Counting them one by one gives " + std::to_string(n) + "." + answer;
@@ -83,7 +86,9 @@ SyntheticRecord makeRecord(DeterministicRandom &rng, SyntheticKind kind, const S
     }
     r.trueAnswer = (r.drawnShape == r.askedShape && r.drawnColor == r.askedColor) ? r.drawnCount : 0;
     r.question = questionText(rng, r.askedColor, r.askedShape);
-    r.answer = answerText(rng, r.statedAnswer, r.askedColor, r.askedShape);
+    const auto writer = static_cast<int>(rng.below(kWriters.size()));
+    r.source = kWriters[static_cast<size_t>(writer)];
+    r.answer = answerText(writer, r.statedAnswer, r.askedColor, r.askedShape);
     r.sceneSeed = rng.next();
     return r;
 }

@@ -115,6 +115,61 @@ private Q_SLOTS:
         QCOMPARE(pj["mode"].get<std::string>(), std::string("ids"));
     }
 
+    // Top-k / top-% within groups: a field of the record, or the id's prefix / suffix around its last '/'.
+    void rankingWithinGroups()
+    {
+        const std::vector<std::pair<std::string, double>> scored = {
+            {"a/1", .9}, {"a/2", .8}, {"a/3", .7}, {"a/4", .6}, {"b/1", .1}, {"b/2", .95}, {"b/3", .3}, {"b/4", .4}};
+        std::string text;
+        std::map<std::string, double> u;
+        for (const auto &[id, utility] : scored) {
+            std::string record = messagesRecord(id, "images/a.png");
+            record.insert(record.size() - 1, ", \"source\": \"" + id.substr(0, 1) + "\"");
+            text += record + "\n";
+            u[id] = utility;
+        }
+        text += messagesRecord("lone", "images/a.png") + "\n"; // no source field and no '/' in its id
+        u["lone"] = .5;
+        writeFile(file("groups.jsonl"), text);
+        auto ds = open(file("groups.jsonl"));
+        QVERIFY(ds);
+
+        ExportPolicy p;
+        p.mode = ExportPolicy::Mode::TopPercent;
+        p.topPercent = 50; // 5 of 9 overall: group b's only pick is its outlier b/2
+        QCOMPARE(ids(*ds, selectForExport(*ds, p, u, {}).indices),
+                 (std::vector<std::string>{"a/1", "a/2", "a/3", "a/4", "b/2"}));
+
+        p.withinGroups = SampleGroups::parse("source").takeValue();
+        auto sel = selectForExport(*ds, p, u, {});
+        QCOMPARE(ids(*ds, sel.indices), (std::vector<std::string>{"a/1", "a/2", "b/2", "b/4", "lone"}));
+        QCOMPARE(sel.groups, int64_t(3)); // a, b and the ungrouped
+        QCOMPARE(sel.ungrouped, int64_t(1));
+        QVERIFY(p.describe().find("within each 'source'") != std::string::npos);
+        QCOMPARE(nlohmann::json::parse(p.toJson())["within_groups"].get<std::string>(), std::string("source"));
+
+        // a dropped sample leaves its group's ranking, and the next one in that group moves up
+        sel = selectForExport(*ds, p, u, {{"b/2", KeepDecision::Drop}});
+        QCOMPARE(ids(*ds, sel.indices), (std::vector<std::string>{"a/1", "a/2", "b/3", "b/4", "lone"}));
+
+        p.mode = ExportPolicy::Mode::TopK; // the best sample of each group
+        p.topK = 1;
+        p.withinGroups = SampleGroups::parse("id-prefix").takeValue();
+        QCOMPARE(ids(*ds, selectForExport(*ds, p, u, {}).indices), (std::vector<std::string>{"a/1", "b/2", "lone"}));
+        p.withinGroups = SampleGroups::parse("id-suffix").takeValue(); // the best answer to each problem
+        QCOMPARE(ids(*ds, selectForExport(*ds, p, u, {}).indices),
+                 (std::vector<std::string>{"a/1", "a/3", "a/4", "b/2", "lone"}));
+
+        p.mode = ExportPolicy::Mode::MinUtility; // a threshold has nothing to rank: groups do not apply
+        p.minUtility = 0.75;
+        sel = selectForExport(*ds, p, u, {});
+        QCOMPARE(ids(*ds, sel.indices), (std::vector<std::string>{"a/1", "a/2", "b/2"}));
+        QCOMPARE(sel.groups, int64_t(0));
+
+        QVERIFY(!SampleGroups::parse("").ok());
+        QVERIFY(!SampleGroups::parse("two words").ok());
+    }
+
     void jsonlRoundTripIsByteIdentical()
     {
         auto ds = open(file("ten.jsonl"));

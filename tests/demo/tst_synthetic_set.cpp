@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 using namespace ost;
@@ -118,6 +120,7 @@ private Q_SLOTS:
         std::map<std::string, const SyntheticRecord *> byId;
         for (const auto &r : m_set.records)
             byId[r.id] = &r;
+        std::map<std::string, std::set<std::string>> openings; // writer -> first words of its answers
         while (std::getline(in, line)) {
             const auto j = nlohmann::json::parse(line); // throws (fails the test) on bad JSON
             QVERIFY(j.at("id").is_string());
@@ -134,9 +137,15 @@ private Q_SLOTS:
             QCOMPARE(extractFinalAnswer(answer), std::optional<int>(r.statedAnswer));
             QCOMPARE(j.at("images").size(), size_t(1));
             QVERIFY(fs::exists(fs::path(m_set.folder) / j["images"][0].get<std::string>()));
+            // the writer ("source") decides the phrasing: one opening word per writer
+            QCOMPARE(j.at("source").get<std::string>(), r.source);
+            openings[r.source].insert(answer.substr(0, answer.find(' ')));
             ++n;
         }
         QCOMPARE(n, size_t(400));
+        QCOMPARE(openings.size(), size_t(3));
+        for (const auto &[writer, words] : openings)
+            QVERIFY2(words.size() == 1, writer.c_str());
     }
 
     // Decodes every image and counts separate blobs: the picture must show exactly drawnCount shapes
