@@ -1,6 +1,7 @@
 // The sample table model and its filter proxy: model invariants (QAbstractItemModelTester),
 // columns, sorting, every filter, thumbnails arriving from the worker threads (letterboxed whole into
-// the table's icon box), and rows whose score is of a record edited since.
+// the table's icon box), and rows whose score is of a record edited since (marked in the table and
+// said in words in the detail pane).
 #include "UiTestData.h"
 
 
@@ -9,12 +10,15 @@
 #include "ui/models/ThumbnailCache.h"
 #include "ui/session/DatasetOpener.h"
 #include "ui/session/ProjectSession.h"
+#include "ui/widgets/DetailPane.h"
 
 #include <QAbstractItemModelTester>
 #include <QFont>
+#include <QLabel>
 #include <QPixmap>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QThread>
 #include <QtTest>
 
@@ -309,10 +313,28 @@ private Q_SLOTS:
         proxy.setSampleModel(&model);
         const auto utility = [&](int row) { return model.index(row, SampleTableModel::ColUtility); };
         QVERIFY(!utility(2).data(SampleTableModel::StaleRole).toBool()); // not checked yet
+        DetailPane pane(&model);
+        pane.showSample(2);
+        auto *badges = pane.findChild<QLabel *>(QStringLiteral("badges"));
+        auto *details = pane.findChild<QTextBrowser *>(QStringLiteral("details"));
+        QVERIFY(badges && details);
+        QVERIFY2(!badges->text().contains(QStringLiteral("before this sample changed")), qPrintable(badges->text()));
 
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         session.setStaleScores(opened.stale);
         QVERIFY(!changed.isEmpty());
+        // the pane showing the sample says so at once (the header follows the model's dataChanged)
+        QVERIFY2(badges->text().contains(QStringLiteral("from run %1, before this sample changed").arg(runId)),
+                 qPrintable(badges->text()));
+        QVERIFY2(badges->text().contains(QStringLiteral("0.1000")), qPrintable(badges->text())); // still shown
+        QVERIFY(!badges->toolTip().isEmpty());
+        pane.showSample(2);
+        QVERIFY2(details->toPlainText().contains(QStringLiteral("from run %1, before this sample changed").arg(runId)),
+                 qPrintable(details->toPlainText()));
+        pane.showSample(1);
+        QVERIFY2(!badges->text().contains(QStringLiteral("before this sample changed")), qPrintable(badges->text()));
+        QVERIFY(badges->toolTip().isEmpty());
+        QVERIFY(!details->toPlainText().contains(QStringLiteral("before this sample changed")));
         for (int row = 0; row < n; ++row)
             QCOMPARE(utility(row).data(SampleTableModel::StaleRole).toBool(), row == 2);
         QVERIFY(utility(2).data(Qt::FontRole).value<QFont>().italic());

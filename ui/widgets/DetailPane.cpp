@@ -51,6 +51,7 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
     tf.setPointSizeF(tf.pointSizeF() * 1.1);
     m_title->setFont(tf);
     m_badges = new QLabel(this);
+    m_badges->setObjectName(QStringLiteral("badges"));
     m_badges->setTextFormat(Qt::RichText);
     // Long ids and badges are cut at the pane's edge (the tooltip has them in full) instead of
     // widening the dock, and with it the main window's minimum width.
@@ -115,6 +116,7 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
     m_conversation = new QTextBrowser(this);
     m_conversation->setOpenLinks(false);
     m_details = new QTextBrowser(this);
+    m_details->setObjectName(QStringLiteral("details"));
     m_note = new QPlainTextEdit(this);
     m_note->setPlaceholderText(tr("Notes about this sample (saved automatically)"));
     m_tags = new QLineEdit(this);
@@ -270,11 +272,24 @@ void DetailPane::refreshHeader()
     m_title->setToolTip(m_title->text());
     QStringList badges;
     const double u = scores.utilityAt(m_index);
+    // The table greys a stale score; here the same fact is said in words, with the run it came from.
+    const bool stale = !std::isnan(u) && session()->isStale(m_index);
+    m_badges->setToolTip(stale ? tr("This sample changed in the file after run %1 scored it; score it again "
+                                    "to update its utility")
+                                     .arg(scores.runId)
+                               : QString());
     if (std::isnan(u)) {
         badges << tr("<span style='color:#777'>not scored</span>");
+    } else if (stale) {
+        badges << tr("utility <i style='color:#8c8c8c'>%1</i> <span style='color:#8c8c8c'>— from run %2, before "
+                     "this sample changed</span>")
+                      .arg(formatScore(u))
+                      .arg(scores.runId);
     } else {
         const QString colour = scores.isHarmful(m_index) ? QStringLiteral("#c03030") : QStringLiteral("#2a6fb8");
         badges << tr("utility <b style='color:%1'>%2</b>").arg(colour, formatScore(u));
+    }
+    if (!std::isnan(u)) {
         badges << tr("rank %1 of %2").arg(loc.toString(qlonglong(scores.rank[size_t(m_index)])),
                                           loc.toString(qlonglong(scores.scoredCount)));
         if (scores.isHarmful(m_index))
@@ -324,6 +339,11 @@ void DetailPane::refreshDetails()
         html += QStringLiteral("</table><p style='color:#777'>%1</p>")
                     .arg(tr("Run: %1 (%2)").arg(QString::fromStdString(scores.runName).toHtmlEscaped(),
                                                 QString::fromStdString(scores.runStatus)));
+        if (session()->isStale(m_index))
+            html += QStringLiteral("<p style='color:#8c8c8c'><i>%1</i></p>")
+                        .arg(tr("These scores are from run %1, before this sample changed in the file: they "
+                                "describe its old content. Score it again (Score &gt; Run OST…) to update them.")
+                                 .arg(scores.runId));
     }
     html += tr("<h4>Validation</h4>");
     const QStringList problems = session()->problems(m_index);
