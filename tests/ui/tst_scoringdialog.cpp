@@ -1,9 +1,12 @@
 // The scoring dialog hands back what it shows: every field round-trips through setSettings() and
 // settings() (and through the JSON a run stores, which is what a resume shows again), warm-up epochs
-// included; fast mode pins the step rule to SGD, the only step it can estimate.
+// included; fast mode pins the step rule to SGD, the only step it can estimate; what a run was
+// started with is shown again by the next dialog (tests use their own QSettings organisation).
 #include "ui/dialogs/ScoringDialog.h"
 
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QPushButton>
 #include <QLabel>
 #include <QSettings>
 #include <QSpinBox>
@@ -120,6 +123,67 @@ private Q_SLOTS:
         d.accept();
         QVERIFY(d.isHidden());
         QCOMPARE(resumeSeenOnAccept.value_or(0), int64_t(7));
+    }
+
+    // Run remembers the fields (a later session's dialog shows them), Cancel does not; the reference
+    // file and the sample limit are the trial's, not a preference, and start afresh.
+    void choicesAreRemembered()
+    {
+        RunSettings chosen;
+        chosen.precision = "bf16";
+        chosen.mode = ScoringMode::Exact;
+        chosen.stepRule = "adam";
+        chosen.learningRate = 2.5e-4;
+        chosen.warmupFraction = 0.1;
+        chosen.warmupEpochs = 3;
+        chosen.batchSize = 4;
+        chosen.referenceHoldout = 0.05;
+        chosen.limit = 50;
+        chosen.referencePath = "/tmp/reference.jsonl";
+        {
+            ScoringDialog d;
+            d.setSettings(chosen);
+            QTRY_VERIFY_WITH_TIMEOUT(d.modelChecked(), 10000);
+            QPushButton *run = d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            QVERIFY(run->isEnabled());
+            run->click();
+            QCOMPARE(d.result(), int(QDialog::Accepted));
+        }
+        const auto expectChosen = [&](const RunSettings &s) {
+            QCOMPARE(s.precision, std::string("bf16"));
+            QCOMPARE(s.mode, ScoringMode::Exact);
+            QCOMPARE(s.stepRule, std::string("adam"));
+            QCOMPARE(s.learningRate, 2.5e-4);
+            QCOMPARE(s.warmupFraction, 0.1);
+            QCOMPARE(s.warmupEpochs, int64_t(3));
+            QCOMPARE(s.batchSize, int64_t(4));
+            QCOMPARE(s.referenceHoldout, 0.05);
+        };
+        {
+            ScoringDialog next;
+            expectChosen(next.settings());
+            QCOMPARE(next.settings().limit, int64_t(0));
+            QVERIFY(next.settings().referencePath.empty());
+            QCOMPARE(next.findChild<QSpinBox *>(QStringLiteral("warmupEpochs"))->value(), 3);
+
+            RunSettings other = chosen;
+            other.mode = ScoringMode::Fast;
+            other.batchSize = 16;
+            next.setSettings(other);
+            next.reject();
+        }
+        ScoringDialog afterCancel;
+        expectChosen(afterCancel.settings());
+
+        // fast mode is remembered too (with the SGD step it implies)
+        chosen.mode = ScoringMode::Fast;
+        afterCancel.setSettings(chosen);
+        QTRY_VERIFY_WITH_TIMEOUT(afterCancel.modelChecked(), 10000);
+        afterCancel.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        ScoringDialog fast;
+        QCOMPARE(fast.settings().mode, ScoringMode::Fast);
+        QCOMPARE(fast.settings().stepRule, std::string("sgd"));
+        QSettings().clear();
     }
 };
 

@@ -139,9 +139,7 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Run"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
-        QSettings s;
-        s.setValue(QStringLiteral("scoring/lastModel"), proxySpec());
-        s.setValue(QStringLiteral("scoring/device"), m_device->currentText());
+        remember();
         accept();
     });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -169,7 +167,7 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
         updateEnabled();
     });
 
-    setSettings(RunSettings{});
+    setSettings(rememberedSettings());
     const int last = m_proxy->findData(lastModel);
     m_proxy->setCurrentIndex(last >= 0 ? last : 0);
     checkModel();
@@ -179,6 +177,50 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
 ScoringDialog::~ScoringDialog() { m_check.waitForFinished(); }
 
 QString ScoringDialog::proxySpec() const { return m_proxy->currentData().toString(); }
+
+RunSettings ScoringDialog::rememberedSettings()
+{
+    const QSettings q;
+    RunSettings s;
+    s.device = q.value(QStringLiteral("scoring/device"), QString::fromStdString(s.device)).toString().toStdString();
+    s.precision =
+        q.value(QStringLiteral("scoring/precision"), QString::fromStdString(s.precision)).toString().toStdString();
+    if (q.contains(QStringLiteral("scoring/mode")))
+        s.mode = q.value(QStringLiteral("scoring/mode")).toString() == QLatin1String("fast") ? ScoringMode::Fast
+                                                                                            : ScoringMode::Exact;
+    // A value that does not read back as a usable one keeps the default instead of an empty field.
+    bool ok = false;
+    if (const double eta = q.value(QStringLiteral("scoring/learningRate")).toDouble(&ok); ok && eta > 0)
+        s.learningRate = eta;
+    s.stepRule = q.value(QStringLiteral("scoring/stepRule"), QString::fromStdString(s.stepRule)).toString().toStdString();
+    if (const double w = q.value(QStringLiteral("scoring/warmupFraction")).toDouble(&ok); ok && w >= 0)
+        s.warmupFraction = w;
+    if (const int e = q.value(QStringLiteral("scoring/warmupEpochs")).toInt(&ok); ok && e >= 0)
+        s.warmupEpochs = e;
+    if (const int b = q.value(QStringLiteral("scoring/batchSize")).toInt(&ok); ok && b > 0)
+        s.batchSize = b;
+    if (const double h = q.value(QStringLiteral("scoring/referenceHoldout")).toDouble(&ok); ok && h > 0)
+        s.referenceHoldout = h;
+    return s;
+}
+
+void ScoringDialog::remember() const
+{
+    QSettings q;
+    q.setValue(QStringLiteral("scoring/lastModel"), proxySpec());
+    q.setValue(QStringLiteral("scoring/device"), m_device->currentText());
+    if (resumeRunId())
+        return; // a resumed run's settings are that run's, not the curator's latest choice
+    const RunSettings s = settings();
+    q.setValue(QStringLiteral("scoring/precision"), QString::fromStdString(s.precision));
+    q.setValue(QStringLiteral("scoring/mode"), QString::fromStdString(modeName(s.mode)));
+    q.setValue(QStringLiteral("scoring/learningRate"), s.learningRate);
+    q.setValue(QStringLiteral("scoring/stepRule"), QString::fromStdString(s.stepRule));
+    q.setValue(QStringLiteral("scoring/warmupFraction"), s.warmupFraction);
+    q.setValue(QStringLiteral("scoring/warmupEpochs"), qlonglong(s.warmupEpochs));
+    q.setValue(QStringLiteral("scoring/batchSize"), qlonglong(s.batchSize));
+    q.setValue(QStringLiteral("scoring/referenceHoldout"), s.referenceHoldout);
+}
 
 void ScoringDialog::chooseFolder()
 {

@@ -1,6 +1,9 @@
 #pragma once
 // Chooses everything a scoring run needs and hands back RunSettings. The proxy choice is checked
 // (inspectModel) off the UI thread as soon as it is made, with the reason when it does not fit.
+// What a new run was started with (model, device, precision, mode, η, step rule, warm-up, batch,
+// hold-out share) is remembered in QSettings and shown again next time; the reference file and the
+// sample limit belong to one dataset or trial and start afresh.
 #include "core/ost/RunSettings.h"
 
 #include <QDialog>
@@ -38,7 +41,11 @@ public:
     std::optional<int64_t> resumeRunId() const;
     bool modelChecked() const { return m_modelOk; }
 
+    // The defaults with what the last new run (QSettings) was started with.
+    static RunSettings rememberedSettings();
+
 private:
+    void remember() const;
     void chooseFolder();
     void checkModel();
     void updateEnabled();
