@@ -222,13 +222,15 @@ ExportDialog *MainWindow::createExportDialog()
     if (!m_session)
         return nullptr;
     auto *dialog = new ExportDialog(m_session, this);
+    ExportPolicy p = dialog->policy();
     if (m_session->scores().hasScores() && m_histogram->histogram()->hasValues()) {
         // Start from the histogram's cut: what the curator has been looking at.
-        ExportPolicy p;
         p.mode = ExportPolicy::Mode::TopPercent;
         p.topPercent = std::max(0.1, m_histogram->topPercent());
-        dialog->setPolicy(p);
     }
+    // ... ranked within the groups of the last export (each source, each problem), if any.
+    p.withinGroups = ExportDialog::lastGrouping();
+    dialog->setPolicy(p);
     return dialog;
 }
 

@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,8 @@ namespace uitest {
 
 // Writes DIR/data.jsonl with `n` samples "s0".."s{n-1}", each with images/s{i}.png (8x8, its own
 // colour) except every fourth, which is text-only. Sample 1's answer mentions "pythagoras".
-inline QString writeDataset(const QString &dir, int n)
+// `source(i)`, when given, becomes record i's "source" field (left out where it returns "").
+inline QString writeDataset(const QString &dir, int n, const std::function<QString(int)> &source = {})
 {
     QDir(dir).mkpath(QStringLiteral("images"));
     QFile f(dir + QStringLiteral("/data.jsonl"));
@@ -31,6 +33,8 @@ inline QString writeDataset(const QString &dir, int n)
         const bool image = i % 4 != 3;
         QJsonObject rec;
         rec[QStringLiteral("id")] = QStringLiteral("s%1").arg(i);
+        if (source && !source(i).isEmpty())
+            rec[QStringLiteral("source")] = source(i);
         const QString question = (image ? QStringLiteral("<image>\n") : QString()) +
                                  QStringLiteral("Question %1: what is %1 + %1?").arg(i);
         const QString answer = i == 1 ? QStringLiteral("By pythagoras, the answer is 2.")

@@ -21,6 +21,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTimer>
@@ -31,6 +32,15 @@
 #include <cmath>
 
 namespace ost::ui {
+
+namespace {
+
+// The entries of "Rank within each"; the last one reveals a field name to type.
+enum GroupChoice { WholeDataset, SourceField, IdPrefix, IdSuffix, OtherField };
+
+const QString kGroupingKey = QStringLiteral("export/withinGroups");
+
+} // namespace
 
 ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(parent), m_session(session)
 {
@@ -58,6 +68,23 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     m_param->addWidget(m_topPercent);
     m_param->addWidget(m_threshold);
     m_param->setFixedHeight(m_topK->sizeHint().height());
+    // Why rank within groups: one scoring step rewards a writer's phrasing as much as correctness,
+    // so a plain top 20 % can be one writer's answers only; the best 20 % of each source keeps all.
+    m_groupBy = new QComboBox(this);
+    m_groupBy->setObjectName(QStringLiteral("groupBy"));
+    m_groupBy->addItem(tr("(whole dataset)"), QString());
+    m_groupBy->addItem(tr("source"), QStringLiteral("source"));
+    m_groupBy->addItem(tr("id prefix (e.g. the model in model/problem ids)"), QStringLiteral("id-prefix"));
+    m_groupBy->addItem(tr("id suffix (e.g. the problem)"), QStringLiteral("id-suffix"));
+    m_groupBy->addItem(tr("other record field…"), QString());
+    m_groupField = new QLineEdit(this);
+    m_groupField->setObjectName(QStringLiteral("groupField"));
+    m_groupField->setPlaceholderText(tr("field name, e.g. model"));
+    m_groupField->setVisible(false);
+    m_groupError = new QLabel(this);
+    m_groupError->setWordWrap(true);
+    m_groupError->setStyleSheet(QStringLiteral("color:#c03030"));
+    m_groupError->setVisible(false);
     m_minusDropped = new QCheckBox(tr("Leave out samples marked Drop"), this);
     m_plusKept = new QCheckBox(tr("Always include samples marked Keep"), this);
     m_minusDropped->setChecked(true);
@@ -69,6 +96,11 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     modeRow->addWidget(m_mode, 1);
     modeRow->addWidget(m_param, 1);
     pl->addRow(tr("Policy"), modeRow);
+    auto *groupRow = new QHBoxLayout;
+    groupRow->addWidget(m_groupBy, 1);
+    groupRow->addWidget(m_groupField, 1);
+    pl->addRow(tr("Rank within each"), groupRow);
+    pl->addRow(QString(), m_groupError);
     pl->addRow(QString(), m_minusDropped);
     pl->addRow(QString(), m_plusKept);
 
@@ -124,6 +156,15 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     connect(m_previewTimer, &QTimer::timeout, this, &ExportDialog::computePreview);
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int i) {
         m_param->setCurrentIndex(i);
+        updateGrouping();
+        schedulePreview();
+    });
+    connect(m_groupBy, &QComboBox::currentIndexChanged, this, [this] {
+        updateGrouping();
+        schedulePreview();
+    });
+    connect(m_groupField, &QLineEdit::textChanged, this, [this] {
+        updateGrouping();
         schedulePreview();
     });
     connect(m_topK, &QSpinBox::valueChanged, this, &ExportDialog::schedulePreview);
@@ -140,7 +181,7 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
         m_manifest->setText(path.isEmpty() ? QString()
                                            : tr("A manifest (policy, run, scores) is written beside it: %1")
                                                  .arg(QString::fromStdString(manifestPathFor(path.toStdString()))));
-        m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!path.trimmed().isEmpty());
+        updateExportEnabled();
     });
     connect(browse, &QToolButton::clicked, this, [this] {
         const QString f = QFileDialog::getSaveFileName(this, tr("Export to"), m_output->text(),
@@ -165,12 +206,31 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
             notes << tr("%1 added by Keep").arg(loc.toString(qlonglong(s.forcedKeeps)));
         if (s.unscored > 0 && policy().mode != ExportPolicy::Mode::All)
             notes << tr("%1 unscored left out").arg(loc.toString(qlonglong(s.unscored)));
+        const std::optional<SampleGroups> &groups = p.groups;
+        const QString groupLabel = groups ? QString::fromStdString(groups->label()).toHtmlEscaped() : QString();
+        // Every ranked sample without a value: the field is misspelt or absent, and the "groups" are one
+        // group, the whole set; exporting that would silently be the plain ranking.
+        m_groupsMissing = groups && s.groups == 1 && s.ungrouped > 0;
+        if (groups && !m_groupsMissing) {
+            text += (s.groups == 1 ? tr(" · ranked within <b>%1</b> group by %2")
+                                   : tr(" · ranked within <b>%1</b> groups by %2"))
+                        .arg(loc.toString(qlonglong(s.groups)), groupLabel);
+            if (s.ungrouped > 0)
+                notes << (s.ungrouped == 1 ? tr("%1 ranked sample has no value for %2 (ranked as a group of its own)")
+                                           : tr("%1 ranked samples have no value for %2 (ranked as one group of their own)"))
+                             .arg(loc.toString(qlonglong(s.ungrouped)), groupLabel);
+        }
         if (!notes.isEmpty())
             text += QStringLiteral("<br><span style='color:#666'>%1</span>").arg(notes.join(QStringLiteral(" · ")));
         if (!m_session->scores().hasScores() && policy().mode != ExportPolicy::Mode::All)
             text += tr("<br><span style='color:#c03030'>Not scored yet: score policies choose nothing. "
                        "Score &gt; Run OST… first, or export every sample.</span>");
+        if (m_groupsMissing)
+            text += tr("<br><span style='color:#c03030'>No ranked sample has a value for %1: check the name "
+                       "(a record field such as source, or id prefix / id suffix for ids like model/problem).</span>")
+                        .arg(groupLabel);
         m_preview->setText(text);
+        updateExportEnabled();
         m_previewReady = true;
         Q_EMIT previewReady();
         if (m_previewTimer->property("again").toBool()) {
@@ -188,6 +248,7 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
             Q_EMIT exportFinished(false, msg);
             return;
         }
+        QSettings().setValue(kGroupingKey, m_exportGrouping);
         const QLocale loc;
         QString msg = tr("Wrote %1 samples to %2").arg(loc.toString(qlonglong(r->written)),
                                                        QString::fromStdString(r->outPath));
@@ -205,6 +266,7 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     m_threshold->setText(QStringLiteral("0"));
     m_mode->setCurrentIndex(m_session->scores().hasScores() ? 2 : 0);
     m_param->setCurrentIndex(m_mode->currentIndex());
+    updateGrouping();
     setOutputPath(defaultOutputPath(ExportFormat::Same));
     schedulePreview();
 }
@@ -236,6 +298,14 @@ void ExportDialog::setPolicy(const ExportPolicy &p, bool minusDropped, bool plus
         m_topPercent->setValue(p.topPercent);
     if (p.mode == ExportPolicy::Mode::MinUtility)
         m_threshold->setText(QString::number(p.minUtility, 'g', 10));
+    if (!p.withinGroups) {
+        m_groupBy->setCurrentIndex(WholeDataset);
+    } else {
+        const int g = m_groupBy->findData(QString::fromStdString(p.withinGroups->spec()));
+        m_groupBy->setCurrentIndex(g > WholeDataset ? g : int(OtherField));
+        if (g <= WholeDataset)
+            m_groupField->setText(QString::fromStdString(p.withinGroups->spec()));
+    }
     m_minusDropped->setChecked(p.applyDecisions && minusDropped);
     m_plusKept->setChecked(p.applyDecisions && plusKept);
     schedulePreview();
@@ -249,7 +319,64 @@ ExportPolicy ExportDialog::policy() const
     p.topPercent = m_topPercent->value();
     p.minUtility = QLocale::c().toDouble(m_threshold->text());
     p.applyDecisions = m_minusDropped->isChecked() || m_plusKept->isChecked();
+    if (groupingApplies() && !groupSpec().isEmpty()) {
+        auto groups = SampleGroups::parse(groupSpec().toStdString());
+        if (groups.ok())
+            p.withinGroups = groups.takeValue();
+    }
     return p;
+}
+
+QString ExportDialog::groupSpec() const
+{
+    return m_groupBy->currentIndex() == OtherField ? m_groupField->text().trimmed()
+                                                   : m_groupBy->currentData().toString();
+}
+
+bool ExportDialog::groupingApplies() const
+{
+    const auto mode = ExportPolicy::Mode(m_mode->currentData().toInt());
+    return mode == ExportPolicy::Mode::TopK || mode == ExportPolicy::Mode::TopPercent;
+}
+
+QString ExportDialog::groupingError() const
+{
+    if (!groupingApplies() || m_groupBy->currentIndex() != OtherField)
+        return {};
+    if (groupSpec().isEmpty())
+        return tr("Type the name of a record field, or choose (whole dataset).");
+    const auto groups = SampleGroups::parse(groupSpec().toStdString());
+    return groups.ok() ? QString() : QString::fromStdString(groups.error().message);
+}
+
+void ExportDialog::updateGrouping()
+{
+    const bool applies = groupingApplies();
+    m_groupBy->setEnabled(applies);
+    m_groupBy->setToolTip(applies ? tr("Keep the best share of every group instead of the whole set, so that "
+                                       "no writer or problem is left out")
+                                  : tr("Ranking within groups applies to Top K and Top percent"));
+    m_groupField->setVisible(m_groupBy->currentIndex() == OtherField);
+    m_groupField->setEnabled(applies);
+    const QString error = groupingError();
+    m_groupError->setText(error);
+    m_groupError->setVisible(!error.isEmpty());
+    updateExportEnabled();
+}
+
+void ExportDialog::updateExportEnabled()
+{
+    m_buttons->button(QDialogButtonBox::Ok)
+        ->setEnabled(!outputPath().isEmpty() && groupingError().isEmpty() && !m_groupsMissing);
+}
+
+std::optional<SampleGroups> ExportDialog::lastGrouping()
+{
+    const QString spec = QSettings().value(kGroupingKey).toString();
+    if (spec.isEmpty())
+        return std::nullopt;
+    auto groups = SampleGroups::parse(spec.toStdString());
+    return groups.ok() ? std::optional<SampleGroups>(groups.takeValue()) : std::nullopt;
 }
 
 void ExportDialog::setFormat(ExportFormat format)
@@ -301,6 +428,12 @@ void ExportDialog::computePreview()
         m_previewTimer->setProperty("again", true);
         return;
     }
+    if (const QString error = groupingError(); !error.isEmpty()) {
+        m_preview->setText(QStringLiteral("<span style='color:#c03030'>%1</span>").arg(error.toHtmlEscaped()));
+        m_previewReady = true;
+        Q_EMIT previewReady();
+        return;
+    }
     m_preview->setText(tr("Counting…"));
     std::shared_ptr<Dataset> dataset = m_session->sharedDataset();
     const ExportPolicy p = policy();
@@ -308,6 +441,7 @@ void ExportDialog::computePreview()
     auto decisions = decisionsForPolicy();
     m_previewWatcher.setFuture(QtConcurrent::run([dataset, p, utils, decisions] {
         ExportPreview out;
+        out.groups = p.withinGroups;
         out.selection = selectForExport(*dataset, p, *utils, decisions);
         bool first = true;
         for (int64_t i : out.selection.indices) {
@@ -327,8 +461,13 @@ void ExportDialog::startExport()
 {
     if (m_exportWatcher.isRunning() || outputPath().isEmpty())
         return;
+    if (const QString error = groupingError(); !error.isEmpty()) {
+        Q_EMIT exportFinished(false, error);
+        return;
+    }
     std::shared_ptr<Dataset> dataset = m_session->sharedDataset();
     const ExportPolicy p = policy();
+    m_exportGrouping = p.withinGroups ? QString::fromStdString(p.withinGroups->spec()) : QString();
     auto utils = utilities();
     auto decisions = decisionsForPolicy();
     ExportOptions options;
@@ -360,6 +499,10 @@ void ExportDialog::startExport()
     };
     m_exportWatcher.setFuture(QtConcurrent::run([dataset, p, utils, decisions, options, onProgress] {
         const ExportSelection selection = selectForExport(*dataset, p, utils, decisions);
+        // Checked here too, not only in the preview: Export can be pressed before the preview is back.
+        if (p.withinGroups && selection.groups == 1 && selection.ungrouped > 0)
+            return Result<ExportReport>(Error{"no ranked sample has a value for " + p.withinGroups->label() +
+                                              " (a record field, or id prefix / id suffix for ids like model/problem)"});
         return exportSamples(*dataset, selection.indices, options, onProgress);
     }));
 }

@@ -1,7 +1,8 @@
 #pragma once
-// Export of the kept subset: policy (top-k, top-%, threshold, minus dropped, plus kept), format,
-// image handling and output path, with a live preview of how many samples and which utility range
-// the policy keeps. Selection and writing run on worker threads; the manifest lands beside the output.
+// Export of the kept subset: policy (top-k, top-%, threshold, minus dropped, plus kept), optionally
+// ranked within each group (source, id prefix/suffix, a record field), format, image handling and
+// output path, with a live preview of how many samples, groups and which utility range the policy
+// keeps. Selection and writing run on worker threads; the manifest lands beside the output.
 #include "core/data/ExportPolicy.h"
 #include "core/data/Exporter.h"
 
@@ -9,6 +10,7 @@
 #include <QFutureWatcher>
 
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -29,6 +31,7 @@ struct ExportPreview {
     ExportSelection selection;
     double minKept = 0, maxKept = 0; // utility range among the chosen samples that have one
     int64_t withUtility = 0;
+    std::optional<SampleGroups> groups; // the grouping these counts are for
 };
 
 class ExportDialog : public QDialog {
@@ -44,6 +47,12 @@ public:
     void setOutputPath(const QString &path);
     QString outputPath() const;
     QString previewText() const;
+    // Why the "rank within each" entry cannot be used (a field name SampleGroups::parse refuses),
+    // or "" when it can or does not apply.
+    QString groupingError() const;
+    // The grouping of the last export started from this dialog (QSettings), so that a curator who
+    // ranks within each source gets that again next time; nullopt for the whole dataset.
+    static std::optional<SampleGroups> lastGrouping();
     bool isPreviewReady() const { return m_previewReady; }
 
     void startExport();
@@ -58,6 +67,10 @@ private:
     std::map<std::string, KeepDecision> decisionsForPolicy() const;
     std::map<std::string, double> utilities() const;
     QString defaultOutputPath(ExportFormat format) const;
+    QString groupSpec() const; // "" for the whole dataset
+    bool groupingApplies() const;
+    void updateGrouping();
+    void updateExportEnabled();
 
     ProjectSession *m_session;
     QComboBox *m_mode;
@@ -65,6 +78,9 @@ private:
     QSpinBox *m_topK;
     QDoubleSpinBox *m_topPercent;
     QLineEdit *m_threshold;
+    QComboBox *m_groupBy;
+    QLineEdit *m_groupField;
+    QLabel *m_groupError;
     QCheckBox *m_minusDropped;
     QCheckBox *m_plusKept;
     QComboBox *m_format;
@@ -79,6 +95,8 @@ private:
     QFutureWatcher<Result<ExportReport>> m_exportWatcher;
     bool m_previewReady = false;
     bool m_outputEdited = false;
+    QString m_exportGrouping; // remembered as lastGrouping() once that export has succeeded
+    bool m_groupsMissing = false; // the preview found no ranked sample with a value for the grouping
 };
 
 } // namespace ost::ui
