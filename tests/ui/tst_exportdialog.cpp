@@ -152,7 +152,9 @@ private Q_SLOTS:
 
         policy.withinGroups = SampleGroups::parse("source").takeValue();
         dialog.setPolicy(policy);
-        QCOMPARE(dialog.findChild<QComboBox *>(QStringLiteral("groupBy"))->currentText(), QStringLiteral("source"));
+        auto *groupBy = dialog.findChild<QComboBox *>(QStringLiteral("groupBy"));
+        QVERIFY(groupBy);
+        QCOMPARE(groupBy->currentText(), QStringLiteral("source"));
         QVERIFY(dialog.policy().withinGroups);
         QCOMPARE(dialog.policy().withinGroups->spec(), std::string("source"));
         QTRY_VERIFY_WITH_TIMEOUT(dialog.isPreviewReady(), 5000);

@@ -6,6 +6,7 @@
 
 
 #include "ui/MainWindow.h"
+#include "ui/dialogs/ExportDialog.h"
 #include "ui/ScreenshotTaker.h"
 #include "ui/models/SampleFilterProxy.h"
 #include "ui/models/SampleTableModel.h"
@@ -118,6 +119,27 @@ private Q_SLOTS:
         QTest::keyClick(review, Qt::Key_P);
         QCOMPARE(review->currentSample(), 10);
         QCOMPARE(w.session()->store().decision("s11"), Decision::Drop);
+    }
+
+    // The export dialog starts from the histogram's cut, ranked within the groups the last export used.
+    void exportStartsFromCutAndLastGrouping()
+    {
+        MainWindow w;
+        QVERIFY(showAndOpen(w, m_path));
+        QTRY_VERIFY(w.histogramPanel()->histogram()->hasValues());
+        w.histogramPanel()->setTopPercent(25);
+        {
+            std::unique_ptr<ExportDialog> d(w.createExportDialog());
+            QCOMPARE(d->policy().mode, ExportPolicy::Mode::TopPercent);
+            QCOMPARE(d->policy().topPercent, 25.0);
+            QVERIFY(!d->policy().withinGroups);
+        }
+        QSettings().setValue(QStringLiteral("export/withinGroups"), QStringLiteral("id-prefix"));
+        std::unique_ptr<ExportDialog> d(w.createExportDialog());
+        QCOMPARE(d->policy().topPercent, 25.0);
+        QVERIFY(d->policy().withinGroups);
+        QCOMPARE(d->policy().withinGroups->spec(), std::string("id-prefix"));
+        QSettings().remove(QStringLiteral("export/withinGroups"));
     }
 
     void screenshot()

@@ -77,6 +77,10 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     m_groupBy->addItem(tr("id prefix (e.g. the model in model/problem ids)"), QStringLiteral("id-prefix"));
     m_groupBy->addItem(tr("id suffix (e.g. the problem)"), QStringLiteral("id-suffix"));
     m_groupBy->addItem(tr("other record field…"), QString());
+    // Sized like the policy combo above it, not by its longest entry, so that the typed field name
+    // beside it lines up with the policy's value.
+    m_groupBy->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_groupBy->setMinimumContentsLength(12);
     m_groupField = new QLineEdit(this);
     m_groupField->setObjectName(QStringLiteral("groupField"));
     m_groupField->setPlaceholderText(tr("field name, e.g. model"));
@@ -195,40 +199,49 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
         const ExportPreview p = m_previewWatcher.result();
         const QLocale loc;
         const ExportSelection &s = p.selection;
-        QString text = tr("Exports <b>%1</b> of %2 samples")
-                           .arg(loc.toString(qlonglong(s.indices.size())), loc.toString(qlonglong(m_session->size())));
-        if (p.withUtility > 0)
-            text += tr(" · utility %1 … %2").arg(formatScore(p.minKept), formatScore(p.maxKept));
-        QStringList notes;
-        if (s.dropped > 0)
-            notes << tr("%1 dropped by decision").arg(loc.toString(qlonglong(s.dropped)));
-        if (s.forcedKeeps > 0)
-            notes << tr("%1 added by Keep").arg(loc.toString(qlonglong(s.forcedKeeps)));
-        if (s.unscored > 0 && policy().mode != ExportPolicy::Mode::All)
-            notes << tr("%1 unscored left out").arg(loc.toString(qlonglong(s.unscored)));
         const std::optional<SampleGroups> &groups = p.groups;
         const QString groupLabel = groups ? QString::fromStdString(groups->label()).toHtmlEscaped() : QString();
         // Every ranked sample without a value: the field is misspelt or absent, and the "groups" are one
-        // group, the whole set; exporting that would silently be the plain ranking.
+        // group, the whole set; exporting that would silently be the plain ranking, so it is refused.
         m_groupsMissing = groups && s.groups == 1 && s.ungrouped > 0;
-        if (groups && !m_groupsMissing) {
-            text += (s.groups == 1 ? tr(" · ranked within <b>%1</b> group by %2")
-                                   : tr(" · ranked within <b>%1</b> groups by %2"))
-                        .arg(loc.toString(qlonglong(s.groups)), groupLabel);
-            if (s.ungrouped > 0)
-                notes << (s.ungrouped == 1 ? tr("%1 ranked sample has no value for %2 (ranked as a group of its own)")
-                                           : tr("%1 ranked samples have no value for %2 (ranked as one group of their own)"))
-                             .arg(loc.toString(qlonglong(s.ungrouped)), groupLabel);
+        QString text;
+        if (m_groupsMissing) {
+            text = tr("<span style='color:#c03030'>No ranked sample has a value for %1: check the name (a record "
+                      "field such as source, or id prefix / id suffix for ids like model/problem). Export is off "
+                      "until it names one the records have.</span>")
+                       .arg(groupLabel);
+        } else {
+            text = tr("Exports <b>%1</b> of %2 samples")
+                       .arg(loc.toString(qlonglong(s.indices.size())), loc.toString(qlonglong(m_session->size())));
+            if (p.withUtility > 0)
+                text += tr(" · utility %1 … %2").arg(formatScore(p.minKept), formatScore(p.maxKept));
+            QStringList notes;
+            if (s.dropped > 0)
+                notes << tr("%1 dropped by decision").arg(loc.toString(qlonglong(s.dropped)));
+            if (s.forcedKeeps > 0)
+                notes << tr("%1 added by Keep").arg(loc.toString(qlonglong(s.forcedKeeps)));
+            if (s.unscored > 0 && policy().mode != ExportPolicy::Mode::All)
+                notes << tr("%1 unscored left out").arg(loc.toString(qlonglong(s.unscored)));
+            if (groups) {
+                text += (s.groups == 1 ? tr(" · ranked within <b>%1</b> group by %2")
+                                       : tr(" · ranked within <b>%1</b> groups by %2"))
+                            .arg(loc.toString(qlonglong(s.groups)), groupLabel);
+                if (s.groups == 1 && s.ungrouped == 0)
+                    notes << tr("every ranked sample has the same value: as good as ranking the whole set");
+                if (s.ungrouped == 1)
+                    notes << tr("1 ranked sample has no value for %1 (ranked as a group of its own)")
+                                 .arg(groupLabel);
+                else if (s.ungrouped > 1)
+                    notes << tr("%1 ranked samples have no value for %2 (ranked as one group of their own)")
+                                 .arg(loc.toString(qlonglong(s.ungrouped)), groupLabel);
+            }
+            if (!notes.isEmpty())
+                text += QStringLiteral("<br><span style='color:#666'>%1</span>")
+                            .arg(notes.join(QStringLiteral(" · ")));
+            if (!m_session->scores().hasScores() && policy().mode != ExportPolicy::Mode::All)
+                text += tr("<br><span style='color:#c03030'>Not scored yet: score policies choose nothing. "
+                           "Score &gt; Run OST… first, or export every sample.</span>");
         }
-        if (!notes.isEmpty())
-            text += QStringLiteral("<br><span style='color:#666'>%1</span>").arg(notes.join(QStringLiteral(" · ")));
-        if (!m_session->scores().hasScores() && policy().mode != ExportPolicy::Mode::All)
-            text += tr("<br><span style='color:#c03030'>Not scored yet: score policies choose nothing. "
-                       "Score &gt; Run OST… first, or export every sample.</span>");
-        if (m_groupsMissing)
-            text += tr("<br><span style='color:#c03030'>No ranked sample has a value for %1: check the name "
-                       "(a record field such as source, or id prefix / id suffix for ids like model/problem).</span>")
-                        .arg(groupLabel);
         m_preview->setText(text);
         updateExportEnabled();
         m_previewReady = true;
@@ -501,8 +514,9 @@ void ExportDialog::startExport()
         const ExportSelection selection = selectForExport(*dataset, p, utils, decisions);
         // Checked here too, not only in the preview: Export can be pressed before the preview is back.
         if (p.withinGroups && selection.groups == 1 && selection.ungrouped > 0)
-            return Result<ExportReport>(Error{"no ranked sample has a value for " + p.withinGroups->label() +
-                                              " (a record field, or id prefix / id suffix for ids like model/problem)"});
+            return Result<ExportReport>(
+                Error{"no ranked sample has a value for " + p.withinGroups->label() +
+                      " (a record field, or id prefix / id suffix for ids like model/problem)"});
         return exportSamples(*dataset, selection.indices, options, onProgress);
     }));
 }
