@@ -318,7 +318,8 @@ private Q_SLOTS:
         auto *badges = pane.findChild<QLabel *>(QStringLiteral("badges"));
         auto *details = pane.findChild<QTextBrowser *>(QStringLiteral("details"));
         QVERIFY(badges && details);
-        QVERIFY2(!badges->text().contains(QStringLiteral("before this sample changed")), qPrintable(badges->text()));
+        const QString staleWords = QStringLiteral("before this sample changed");
+        QVERIFY2(!badges->text().contains(staleWords), qPrintable(badges->text()));
 
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         session.setStaleScores(opened.stale);
@@ -329,12 +330,13 @@ private Q_SLOTS:
         QVERIFY2(badges->text().contains(QStringLiteral("0.1000")), qPrintable(badges->text())); // still shown
         QVERIFY(!badges->toolTip().isEmpty());
         pane.showSample(2);
-        QVERIFY2(details->toPlainText().contains(QStringLiteral("from run %1, before this sample changed").arg(runId)),
-                 qPrintable(details->toPlainText()));
+        const QString detailsText = details->toPlainText();
+        QVERIFY2(detailsText.contains(QStringLiteral("from run %1, before this sample changed").arg(runId)),
+                 qPrintable(detailsText));
         pane.showSample(1);
-        QVERIFY2(!badges->text().contains(QStringLiteral("before this sample changed")), qPrintable(badges->text()));
+        QVERIFY2(!badges->text().contains(staleWords), qPrintable(badges->text()));
         QVERIFY(badges->toolTip().isEmpty());
-        QVERIFY(!details->toPlainText().contains(QStringLiteral("before this sample changed")));
+        QVERIFY(!details->toPlainText().contains(staleWords));
         for (int row = 0; row < n; ++row)
             QCOMPARE(utility(row).data(SampleTableModel::StaleRole).toBool(), row == 2);
         QVERIFY(utility(2).data(Qt::FontRole).value<QFont>().italic());

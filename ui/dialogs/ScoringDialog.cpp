@@ -182,9 +182,11 @@ RunSettings ScoringDialog::rememberedSettings()
 {
     const QSettings q;
     RunSettings s;
-    s.device = q.value(QStringLiteral("scoring/device"), QString::fromStdString(s.device)).toString().toStdString();
-    s.precision =
-        q.value(QStringLiteral("scoring/precision"), QString::fromStdString(s.precision)).toString().toStdString();
+    const auto text = [&q](const char *key, const std::string &fallback) {
+        return q.value(QLatin1String(key), QString::fromStdString(fallback)).toString().toStdString();
+    };
+    s.device = text("scoring/device", s.device);
+    s.precision = text("scoring/precision", s.precision);
     if (q.contains(QStringLiteral("scoring/mode")))
         s.mode = q.value(QStringLiteral("scoring/mode")).toString() == QLatin1String("fast") ? ScoringMode::Fast
                                                                                             : ScoringMode::Exact;
@@ -192,7 +194,7 @@ RunSettings ScoringDialog::rememberedSettings()
     bool ok = false;
     if (const double eta = q.value(QStringLiteral("scoring/learningRate")).toDouble(&ok); ok && eta > 0)
         s.learningRate = eta;
-    s.stepRule = q.value(QStringLiteral("scoring/stepRule"), QString::fromStdString(s.stepRule)).toString().toStdString();
+    s.stepRule = text("scoring/stepRule", s.stepRule);
     if (const double w = q.value(QStringLiteral("scoring/warmupFraction")).toDouble(&ok); ok && w >= 0)
         s.warmupFraction = w;
     if (const int e = q.value(QStringLiteral("scoring/warmupEpochs")).toInt(&ok); ok && e >= 0)
