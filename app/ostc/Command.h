@@ -23,7 +23,7 @@ public:
     std::optional<double> number(const std::string &flag);
     std::optional<long long> integer(const std::string &flag);
     const std::vector<std::string> &positional() const { return m_positional; }
-    // Flags given that are not in `known` (typos get a clear error instead of being ignored).
+    // Flags given that are not in `known` (--help, --quiet and --verbose are always known).
     std::vector<std::string> unknownFlags(const std::vector<std::string> &known) const;
     const std::string &error() const { return m_error; }
 
@@ -39,6 +39,8 @@ struct Command {
     std::string usage;   // full usage text for `ostc NAME --help`
     std::function<int(Args &)> run;
     std::vector<std::string> switches; // flags that take no value
+    std::vector<std::string> options;  // flags that take one; main() refuses any other flag (a typo must
+                                       // not silently fall back to a default)
 };
 
 std::map<std::string, Command> &commandTable();
@@ -53,6 +55,10 @@ std::map<std::string, Command> &benchTable();
 struct BenchRegistration {
     explicit BenchRegistration(Command c) { benchTable()[c.name] = std::move(c); }
 };
+
+// "unknown option --top-procent (did you mean --top-percent?); see ostc export --help"
+std::string unknownOptionMessage(const std::string &commandName, const std::string &flag,
+                                 const std::vector<std::string> &known);
 
 // Prints "ostc NAME: message" to stderr and returns code.
 int fail(const std::string &command, const std::string &message, int code = Failure);

@@ -33,7 +33,7 @@ int runBench(Args &args)
 }
 
 const CommandRegistration reg({"bench", "measure: quality (AUROC) and speed of scoring, indexing, models",
-                               "usage: ostc bench NAME [options]   (ostc bench NAME --help)", runBench, {}});
+                               "usage: ostc bench NAME [options]   (ostc bench NAME --help)", runBench, {}, {}});
 
 } // namespace
 } // namespace ostc

@@ -61,9 +61,6 @@ double secondsSince(std::chrono::steady_clock::time_point t)
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--samples", "--keep", "--file", "--json"});
-    if (!unknown.empty())
-        return fail("bench index", "unknown option " + unknown.front(), Usage);
     const long long samples = args.integer("--samples").value_or(1000000);
     if (!args.error().empty())
         return fail("bench index", args.error(), Usage);
@@ -150,7 +147,8 @@ int run(Args &args)
     return lookupOk ? Ok : Failure;
 }
 
-const BenchRegistration reg({"index", "open (index) a generated 1M-sample JSONL: time and memory", kUsage, run, {"--json"}});
+const BenchRegistration reg({"index", "open (index) a generated 1M-sample JSONL: time and memory", kUsage, run,
+                             {"--json"}, {"--samples", "--keep", "--file"}});
 
 } // namespace
 } // namespace ostc

@@ -41,11 +41,6 @@ options:
 
 int run(Args &args)
 {
-    const auto unknown =
-        args.unknownFlags({"--count", "--heldout", "--steps", "--every", "--lr", "--batch", "--seed", "--image-size",
-                           "--grid", "--max-count", "--json"});
-    if (!unknown.empty())
-        return fail("bench learning", "unknown option " + unknown.front() + " (see --help)", Usage);
     ost::SyntheticOptions so;
     so.count = args.integer("--count").value_or(400);
     so.heldoutCount = args.integer("--heldout").value_or(60);
@@ -91,7 +86,9 @@ int run(Args &args)
 }
 
 const BenchRegistration reg({"learning", "learning curve of the built-in proxy on the clean demo task", kUsage, run,
-                             {"--json"}});
+                             {"--json"},
+                             {"--count", "--heldout", "--steps", "--every", "--lr", "--batch", "--seed",
+                              "--image-size", "--grid", "--max-count"}});
 
 } // namespace
 } // namespace ostc

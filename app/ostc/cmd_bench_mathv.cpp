@@ -125,11 +125,6 @@ nlohmann::json num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlo
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--data", "--limit", "--reference-max", "--max-tokens", "--proxy",
-                                            "--device", "--batch", "--lr", "--step", "--warmup", "--warmup-epochs",
-                                            "--warmup-lr", "--seed", "--json"});
-    if (!unknown.empty())
-        return fail("bench mathv", "unknown option " + unknown.front() + " (see ostc bench mathv --help)", Usage);
     const std::string dataDir = args.value("--data", defaultDataDir());
     const long long limit = args.integer("--limit").value_or(200);
     ost::RunSettings s;
@@ -292,7 +287,9 @@ int run(Args &args)
 }
 
 const BenchRegistration reg({"mathv", "OST vs. baselines on the real MATH-V CoT pool (AUROC, top-k, samples/s)",
-                             kUsage, run, {"--json"}});
+                             kUsage, run, {"--json"},
+                             {"--data", "--limit", "--reference-max", "--max-tokens", "--proxy", "--device",
+                              "--batch", "--lr", "--step", "--warmup", "--warmup-epochs", "--warmup-lr", "--seed"}});
 
 } // namespace
 } // namespace ostc

@@ -171,9 +171,6 @@ int run(Args &args)
         std::cout << kUsage;
         return Ok;
     }
-    const auto unknown = args.unknownFlags({"--threads", "--peak-tflops", "--seconds", "--json"});
-    if (!unknown.empty())
-        return fail("bench model", "unknown option " + unknown.front(), Usage);
     const auto threads = args.integer("--threads");
     const double peak = args.number("--peak-tflops").value_or(989.0);
     const double seconds = args.number("--seconds").value_or(2.0);
@@ -232,7 +229,7 @@ int run(Args &args)
 }
 
 const BenchRegistration reg({"model", "native Qwen2-VL forward / forward+backward tokens/s and peak memory", kUsage,
-                             run, {"--json"}});
+                             run, {"--json"}, {"--threads", "--peak-tflops", "--seconds"}});
 
 } // namespace
 } // namespace ostc

@@ -30,9 +30,6 @@ double secondsSince(std::chrono::steady_clock::time_point t)
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--rows", "--batch", "--dir", "--keep"});
-    if (!unknown.empty())
-        return fail("bench store", "unknown option " + unknown.front(), Usage);
     const long long rows = args.integer("--rows").value_or(100000);
     const long long batch = args.integer("--batch").value_or(64);
     if (!args.error().empty())
@@ -96,7 +93,7 @@ int run(Args &args)
 }
 
 const BenchRegistration reg({"store", "project store throughput: score batches, reads, bulk decisions", kUsage, run,
-                             {"--keep"}});
+                             {"--keep"}, {"--rows", "--batch", "--dir"}});
 
 } // namespace
 } // namespace ostc

@@ -84,11 +84,6 @@ std::vector<std::string> topBy(const ost::Dataset &pool, const std::map<std::str
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--json",
-                                              "--warmup", "--warmup-epochs", "--warmup-lr", "--proxy", "--target",
-                                              "--target-lr", "--step", "--device"});
-    if (!unknown.empty())
-        return fail("bench synthetic", "unknown option " + unknown.front() + " (see --help)", Usage);
     ost::SyntheticOptions so;
     so.count = args.integer("--count").value_or(96);
     so.heldoutCount = args.integer("--heldout").value_or(30);
@@ -290,7 +285,10 @@ int run(Args &args)
 }
 
 const BenchRegistration reg({"synthetic", "OST detection of injected toxic samples and subset training (demo set)",
-                             kUsage, run, {"--json"}});
+                             kUsage, run, {"--json"},
+                             {"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--warmup",
+                              "--warmup-epochs", "--warmup-lr", "--proxy", "--target", "--target-lr", "--step",
+                              "--device"}});
 
 } // namespace
 } // namespace ostc

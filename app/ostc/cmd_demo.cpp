@@ -30,11 +30,6 @@ options:
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags(
-        {"--count", "--reference", "--heldout", "--seed", "--wrong-answer", "--wrong-image", "--image-size", "--grid",
-         "--max-count"});
-    if (!unknown.empty())
-        return fail("demo-data", "unknown option " + unknown.front() + " (see ostc demo-data --help)", Usage);
     if (args.positional().size() != 1)
         return fail("demo-data", "give exactly one output folder (see ostc demo-data --help)", Usage);
 
@@ -76,7 +71,9 @@ int run(Args &args)
 }
 
 const CommandRegistration reg({"demo-data", "write the bundled synthetic demo set (known toxic samples)", kUsage,
-                               run, {}});
+                               run, {},
+                               {"--count", "--reference", "--heldout", "--seed", "--wrong-answer", "--wrong-image",
+                                "--image-size", "--grid", "--max-count"}});
 
 } // namespace
 } // namespace ostc

@@ -34,10 +34,6 @@ options:
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--steps", "--count", "--heldout", "--every", "--lr", "--seed", "--from",
-                                            "--image-size"});
-    if (!unknown.empty())
-        return fail("demo-proxy", "unknown option " + unknown.front() + " (see ostc demo-proxy --help)", Usage);
     if (args.positional().size() != 1)
         return fail("demo-proxy", "give exactly one output folder (see ostc demo-proxy --help)", Usage);
     const std::string out = args.positional().front();
@@ -70,7 +66,9 @@ int run(Args &args)
 }
 
 const CommandRegistration reg({"demo-proxy", "pretrain the built-in proxy on generated counting questions", kUsage,
-                               run, {}});
+                               run, {},
+                               {"--steps", "--count", "--heldout", "--every", "--lr", "--seed", "--from",
+                                "--image-size"}});
 
 } // namespace
 } // namespace ostc

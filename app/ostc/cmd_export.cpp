@@ -67,11 +67,6 @@ ost::KeepDecision toKeep(ost::Decision d)
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--out", "--project", "--run", "--method", "--top", "--top-percent",
-                                            "--min-utility", "--ids", "--format", "--copy-images", "--image-root",
-                                            "--per-group", "--json"});
-    if (!unknown.empty())
-        return fail("export", "unknown option " + unknown.front() + " (see ostc export --help)", Usage);
     if (args.positional().size() != 1)
         return fail("export", "give exactly one dataset file (see ostc export --help)", Usage);
     const std::string path = args.positional().front();
@@ -232,7 +227,9 @@ int run(Args &args)
 }
 
 const CommandRegistration reg({"export", "write the kept subset (by score and decisions) with a manifest", kUsage, run,
-                               {"--copy-images", "--json"}});
+                               {"--copy-images", "--json"},
+                               {"--out", "--project", "--run", "--method", "--top", "--top-percent", "--min-utility",
+                                "--ids", "--format", "--image-root", "--per-group"}});
 
 } // namespace
 } // namespace ostc

@@ -75,9 +75,6 @@ nlohmann::ordered_json issueJson(const ost::ValidationIssue &v)
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--json", "--image-root", "--no-images"});
-    if (!unknown.empty())
-        return fail("inspect", "unknown option " + unknown.front() + " (see ostc inspect --help)", Usage);
     if (args.positional().size() != 1)
         return fail("inspect", "give exactly one dataset file (see ostc inspect --help)", Usage);
     const std::string path = args.positional().front();
@@ -154,7 +151,7 @@ int run(Args &args)
 }
 
 const CommandRegistration reg({"inspect", "detect a dataset's format and report every problem in it", kUsage, run,
-                               {"--json", "--no-images"}});
+                               {"--json", "--no-images"}, {"--image-root"}});
 
 } // namespace
 } // namespace ostc

@@ -34,10 +34,6 @@ int run(Args &args)
         std::cout << kUsage;
         return Ok;
     }
-    const auto unknown =
-        args.unknownFlags({"--model", "--limit", "--device", "--precision", "--max-tokens", "--max-pixels", "--seed"});
-    if (!unknown.empty())
-        return fail("loss", "unknown option " + unknown.front() + "\n" + kUsage, Usage);
     const auto limit = args.integer("--limit");
     const auto maxTokens = args.integer("--max-tokens");
     const auto maxPixels = args.integer("--max-pixels");
@@ -111,7 +107,9 @@ int run(Args &args)
     return failed ? BadInput : Ok;
 }
 
-const CommandRegistration reg({"loss", "per-sample SFT loss of a dataset under the proxy model", kUsage, run, {}});
+const CommandRegistration reg({"loss", "per-sample SFT loss of a dataset under the proxy model", kUsage, run, {},
+                               {"--model", "--limit", "--device", "--precision", "--max-tokens", "--max-pixels",
+                                "--seed"}});
 
 } // namespace
 } // namespace ostc

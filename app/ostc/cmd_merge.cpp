@@ -21,9 +21,6 @@ example: ostc merge pool.jsonl.ostproj pool.jsonl.shard-*-of-8.ostproj
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({});
-    if (!unknown.empty())
-        return fail("merge", "unknown option " + unknown.front() + " (see ostc merge --help)", Usage);
     if (args.positional().size() < 2)
         return fail("merge", "give the output store and at least one shard store (see ostc merge --help)", Usage);
     auto out = ost::ProjectStore::open(args.positional().front());
@@ -41,7 +38,7 @@ int run(Args &args)
     return report->warnings.empty() ? Ok : Failure;
 }
 
-const CommandRegistration reg({"merge", "join the project stores of a sharded scoring run", kUsage, run, {}});
+const CommandRegistration reg({"merge", "join the project stores of a sharded scoring run", kUsage, run, {}, {}});
 
 } // namespace
 } // namespace ostc

@@ -48,9 +48,6 @@ void printRow(int64_t rank, const Ranked &r, ost::Decision d)
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--project", "--run", "--method", "--top", "--bottom", "--all"});
-    if (!unknown.empty())
-        return fail("rank", "unknown option " + unknown.front() + " (see ostc rank --help)", Usage);
     if (args.positional().size() != 1)
         return fail("rank", "give exactly one dataset (see ostc rank --help)", Usage);
     const std::string dataset = args.positional().front();
@@ -118,7 +115,8 @@ int run(Args &args)
     return Ok;
 }
 
-const CommandRegistration reg({"rank", "print the best and worst samples of a scored run", kUsage, run, {"--all"}});
+const CommandRegistration reg({"rank", "print the best and worst samples of a scored run", kUsage, run, {"--all"},
+                               {"--project", "--run", "--method", "--top", "--bottom"}});
 
 } // namespace
 } // namespace ostc

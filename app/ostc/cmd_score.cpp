@@ -77,12 +77,6 @@ std::vector<std::string> splitList(const std::string &text)
 
 int run(Args &args)
 {
-    const auto unknown = args.unknownFlags({"--reference", "--proxy", "--mode", "--lr", "--step", "--params",
-                                            "--warmup", "--warmup-lr", "--warmup-epochs", "--batch", "--max-tokens", "--device",
-                                            "--precision", "--seed", "--limit", "--baselines", "--shard",
-                                            "--project", "--resume", "--new-run"});
-    if (!unknown.empty())
-        return fail("score", "unknown option " + unknown.front() + " (see ostc score --help)", Usage);
     if (args.positional().size() != 1)
         return fail("score", "give exactly one dataset (see ostc score --help)", Usage);
     const std::string datasetPath = args.positional().front();
@@ -221,7 +215,10 @@ int run(Args &args)
 }
 
 const CommandRegistration reg({"score", "score a dataset by one-step utility (OST) and baselines", kUsage, run,
-                               {"--new-run"}});
+                               {"--new-run"},
+                               {"--reference", "--proxy", "--mode", "--lr", "--step", "--params", "--warmup",
+                                "--warmup-lr", "--warmup-epochs", "--batch", "--max-tokens", "--device",
+                                "--precision", "--seed", "--limit", "--baselines", "--shard", "--project", "--resume"}});
 
 } // namespace
 } // namespace ostc

@@ -28,9 +28,6 @@ int run(Args &args)
         std::cout << kUsage;
         return Ok;
     }
-    const auto unknown = args.unknownFlags({"--tokenizer", "--bytes", "--decode"});
-    if (!unknown.empty())
-        return fail("tokenize", "unknown option " + unknown.front() + "\n" + kUsage, Usage);
     if (!args.error().empty())
         return fail("tokenize", args.error(), Usage);
     if (args.has("--tokenizer") == args.has("--bytes"))
@@ -74,7 +71,7 @@ int run(Args &args)
 }
 
 const CommandRegistration reg({"tokenize", "text on stdin -> token ids (tokenizer.json or byte tokenizer)", kUsage,
-                               run, {"--bytes", "--decode"}});
+                               run, {"--bytes", "--decode"}, {"--tokenizer"}});
 
 } // namespace
 } // namespace ostc

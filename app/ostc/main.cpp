@@ -3,6 +3,7 @@
 
 #include "core/common/Log.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -103,6 +104,44 @@ std::vector<std::string> Args::unknownFlags(const std::vector<std::string> &know
     return out;
 }
 
+namespace {
+
+// Edits (insert, delete, replace) that turn a into b: a typo's distance to the flag it meant is small.
+size_t editDistance(const std::string &a, const std::string &b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::string unknownOptionMessage(const std::string &commandName, const std::string &flag,
+                                 const std::vector<std::string> &known)
+{
+    std::string closest;
+    size_t best = 3; // further than two edits is another word, not a typo
+    for (const auto &k : known) {
+        const size_t d = editDistance(flag, k);
+        if (d < best) {
+            best = d;
+            closest = k;
+        }
+    }
+    return "unknown option " + flag + (closest.empty() ? "" : " (did you mean " + closest + "?)") + "; see ostc " +
+           commandName + " --help";
+}
+
 } // namespace ostc
 
 static void printHelp()
@@ -146,7 +185,15 @@ int main(int argc, char **argv)
         std::cout << it->second.usage << "\n";
         return ostc::Ok;
     }
+    // Every command declares its flags; one check here gives them all the same message. (`ostc bench`
+    // with an unknown benchmark name reports the name, not the flags meant for that benchmark.)
+    const std::string name = first == 3 ? "bench " + it->first : it->first;
+    std::vector<std::string> known = it->second.options;
+    known.insert(known.end(), it->second.switches.begin(), it->second.switches.end());
+    const auto unknown = args.unknownFlags(known);
+    if (!unknown.empty() && name != "bench")
+        return ostc::fail(name, ostc::unknownOptionMessage(name, unknown.front(), known), ostc::Usage);
     if (!args.error().empty())
-        return ostc::fail(it->first, args.error(), ostc::Usage);
+        return ostc::fail(name, args.error(), ostc::Usage);
     return it->second.run(args);
 }
