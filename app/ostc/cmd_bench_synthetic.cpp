@@ -37,8 +37,8 @@ const char *kUsage = R"(usage: ostc bench synthetic [options]
    50%, a random 20%, the 20% with the lowest loss, and OST's and the loss's top 20% taken within
    each writer (the record's "source": each simulated model phrases its answers its own way, as
    `ostc export --per-group source` selects); every subset gets the SAME number of optimiser steps
-   (small subsets repeat epochs). Reports held-out accuracy: the model's answer is
-   the candidate (the reference answer with its number replaced by 1..9) with the lowest loss.
+   (small subsets repeat epochs) and a learning rate decaying to 0 (cosine). Reports held-out
+   accuracy: the model's answer is the candidate (the reference answer with its number replaced by 1..9) with the lowest loss.
 
 options:
   --count N      pool size (default 96)
@@ -56,6 +56,12 @@ options:
   --warmup-epochs N  passes over that share (default 1)
   --warmup-lr X  warm-up learning rate (default 1e-3)
   --seed S       set and scoring seed (default 1)
+  --repeats R    train every subset R times in different orders (seeds) and report the mean and
+                 spread of its accuracy (default 1): one training's accuracy moves by several points
+                 with the order of its samples alone
+  --keep DIR     keep the generated set and its scoring project in DIR (default: a temporary folder,
+                 removed at the end); a rerun with the same DIR and settings reuses that scoring
+                 (or resumes it, if it was stopped)
   --json         one JSON object instead of the table
 )";
 
@@ -63,6 +69,26 @@ struct Subset {
     std::string name;
     std::vector<std::string> ids;
 };
+
+double mean(const std::vector<double> &v)
+{
+    double sum = 0;
+    for (double x : v)
+        sum += x;
+    return v.empty() ? NAN : sum / static_cast<double>(v.size());
+}
+
+// Sample standard deviation; 0 for fewer than two values.
+double standardDeviation(const std::vector<double> &v)
+{
+    if (v.size() < 2)
+        return 0;
+    const double m = mean(v);
+    double sum = 0;
+    for (double x : v)
+        sum += (x - m) * (x - m);
+    return std::sqrt(sum / static_cast<double>(v.size() - 1));
+}
 
 // The best `percent` % by score (sign -1: lowest first), over the pool or within each group of
 // `groups`: the same selection `ostc export --top-percent P [--per-group G]` makes.
@@ -101,13 +127,17 @@ int run(Args &args)
     const std::string target = args.value("--target", "builtin-tiny");
     const double targetLr = args.number("--target-lr").value_or(2e-3);
     const std::string device = args.value("--device", "cpu");
+    const long long repeats = args.integer("--repeats").value_or(1);
+    const std::string keep = args.value("--keep", "");
     if (!args.error().empty())
         return fail("bench synthetic", args.error(), Usage);
-    if (so.count < 20 || steps < 1)
-        return fail("bench synthetic", "--count must be >= 20 and --steps >= 1", Usage);
+    if (so.count < 20 || steps < 1 || repeats < 1)
+        return fail("bench synthetic", "--count must be >= 20, --steps and --repeats >= 1", Usage);
 
     const auto wallStart = std::chrono::steady_clock::now();
-    const fs::path work = fs::temp_directory_path() / ("ostc-bench-synthetic-" + std::to_string(::getpid()));
+    const fs::path work = !keep.empty() ? fs::path(keep)
+                                        : fs::temp_directory_path() /
+                                              ("ostc-bench-synthetic-" + std::to_string(::getpid()));
     auto set = ost::writeSyntheticMathSet(work.string(), so);
     if (!set.ok())
         return fail("bench synthetic", set.error().message);
@@ -132,6 +162,20 @@ int run(Args &args)
     rs.seed = so.seed;
     rs.maxTokens = 256;
     rs.baselines = {"loss", "random"};
+    // With --keep, a run of the same settings is reused (done) or resumed (stopped): the set is
+    // generated again byte for byte, so its samples keep their content hashes.
+    std::optional<int64_t> previous;
+    bool reused = false;
+    for (const auto &info : store.value()->runs()) {
+        auto stored = ost::RunSettings::fromJson(info.settingsJson);
+        if (stored.ok() && stored->toJson() == rs.toJson()) {
+            previous = info.id;
+            reused = info.status == "done";
+        }
+    }
+    if (previous)
+        std::cerr << (reused ? "reusing" : "resuming") << " scoring run " << *previous << " in " << work.string()
+                  << "\n";
     ost::ScoringJob job(*pool.value(), *store.value(), rs);
     ost::CancelToken cancel;
     auto runId = job.run(
@@ -140,7 +184,7 @@ int run(Args &args)
             line.resize(std::max<size_t>(line.size(), 78), ' ');
             std::cerr << "\r" << line << std::flush;
         },
-        cancel);
+        cancel, previous);
     std::cerr << "\n";
     if (!runId.ok())
         return fail("bench synthetic", runId.error().message);
@@ -196,13 +240,15 @@ int run(Args &args)
         test.push_back(ost::makeNumberChoice(s.value(), it->second->trueAnswer, so.maxCount));
     }
     ost::TargetTrainingOptions to;
-    to.seed = so.seed + 1000; // a fresh model, not the scoring proxy
     to.steps = steps;
+    to.cosineDecay = true;
     to.proxy = target;
     to.learningRate = targetLr;
     to.device = device;
     struct Row {
-        double accuracy = NAN;
+        double accuracy = NAN;         // mean over the repeats
+        double spread = 0;             // their standard deviation (0 with one)
+        std::vector<double> accuracies; // one per repeat
         size_t samples = 0;
         double toxicShare = 0;
         double seconds = 0;
@@ -225,12 +271,25 @@ int run(Args &args)
                 train.push_back(s.takeValue());
             toxic += truth.at(id)->toxic() ? 1 : 0;
         }
-        std::cerr << "training on " << subset.name << " (" << train.size() << " samples, " << steps << " steps)\n";
-        auto r = ost::trainAndEvaluate(train, test, to);
-        if (!r.ok())
-            return fail("bench synthetic", subset.name + ": " + r.error().message);
-        rows[subset.name] = {r->accuracy, train.size(), train.empty() ? 0.0 : double(toxic) / train.size(),
-                             r->seconds, stated, sources};
+        Row row;
+        for (long long k = 0; k < repeats; ++k) {
+            std::cerr << "training on " << subset.name << " (" << train.size() << " samples, " << steps << " steps"
+                      << (repeats > 1 ? ", repeat " + std::to_string(k + 1) + "/" + std::to_string(repeats) : "")
+                      << ")\n";
+            to.seed = so.seed + 1000 + static_cast<uint64_t>(k); // not the scoring proxy's seed; same per subset
+            auto r = ost::trainAndEvaluate(train, test, to);
+            if (!r.ok())
+                return fail("bench synthetic", subset.name + ": " + r.error().message);
+            row.accuracies.push_back(r->accuracy);
+            row.seconds += r->seconds / static_cast<double>(repeats);
+        }
+        row.accuracy = mean(row.accuracies);
+        row.spread = standardDeviation(row.accuracies);
+        row.samples = train.size();
+        row.toxicShare = train.empty() ? 0.0 : double(toxic) / train.size();
+        row.statedAnswers = stated;
+        row.sources = sources;
+        rows[subset.name] = row;
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
 
@@ -246,24 +305,28 @@ int run(Args &args)
         j["lr"] = lr;
         j["target"] = target;
         j["wall_seconds"] = wall;
+        j["repeats"] = repeats;
+        j["scoring_reused"] = reused;
         for (const auto &[k, v] : detection)
             j["detection"][k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
         for (const auto &s : subsets) {
             const Row &r = rows[s.name];
-            j["subsets"][s.name] = {{"accuracy", r.accuracy}, {"train_samples", r.samples}, {"toxic_share", r.toxicShare},
-                                  {"stated_answers", r.statedAnswers},
+            j["subsets"][s.name] = {{"accuracy", r.accuracy},          {"accuracy_sd", r.spread},
+                                  {"accuracy_runs", r.accuracies}, {"train_samples", r.samples},
+                                  {"toxic_share", r.toxicShare},   {"stated_answers", r.statedAnswers},
                                   {"sources", r.sources}};
         }
         std::cout << j.dump(2) << "\n";
     } else {
         std::printf("synthetic bench: %lld pool samples (%.0f%% wrong-answer, %.0f%% wrong-image), V = %lld clean, "
-                    "%zu held-out questions; OST exact, %s step, eta %g, proxy %s on %s; scoring took %s\n",
+                    "%zu held-out questions; OST exact, %s step, eta %g, proxy %s on %s; scoring %s %s\n",
                     static_cast<long long>(so.count), 100 * so.wrongAnswerRate, 100 * so.wrongImageRate,
                     static_cast<long long>(so.referenceCount), test.size(), stepRule.c_str(), lr, proxy.c_str(), device.c_str(),
-                    ost::formatDuration(scoreSeconds).c_str());
+                    reused ? "reused, found in" : "took", ost::formatDuration(scoreSeconds).c_str());
         std::printf("detection ROC-AUC (utility, clean = keep): wrong-image %.3f, wrong-answer %.3f\n",
                     detection["wrong-image"], detection["wrong-answer"]);
-        std::printf("%-21s %9s %8s %11s %9s  %s\n", "subset", "accuracy", "samples", "toxic-share", "train-s",
+        std::printf("%-21s %13s %8s %11s %9s  %s\n", "subset", repeats > 1 ? "accuracy (sd)" : "accuracy",
+                    "samples", "toxic-share", "train-s",
                     "answers 1/2/.., by writer");
         for (const auto &s : subsets) {
             const Row &r = rows[s.name];
@@ -272,15 +335,21 @@ int run(Args &args)
                 answers += (answers.empty() ? "" : "/") + std::to_string(n);
             for (const auto &[writer, n] : r.sources)
                 answers += "  " + writer + " " + std::to_string(n);
-            std::printf("%-21s %9.3f %8zu %11.3f %9.1f  %s\n", s.name.c_str(), r.accuracy, r.samples, r.toxicShare,
+            char accuracy[32];
+            if (repeats > 1)
+                std::snprintf(accuracy, sizeof accuracy, "%.3f (%.3f)", r.accuracy, r.spread);
+            else
+                std::snprintf(accuracy, sizeof accuracy, "%.3f", r.accuracy);
+            std::printf("%-21s %13s %8zu %11.3f %9.1f  %s\n", s.name.c_str(), accuracy, r.samples, r.toxicShare,
                         r.seconds, answers.c_str());
         }
-        std::printf("(every subset: %lld AdamW steps of batch 8, lr %g, from the same start (%s); accuracy: "
+        std::printf("(every subset: %lld AdamW steps of batch 8, lr %g decaying to 0, from the same start (%s); accuracy: "
                     "lowest-loss candidate of 1..%d; chance %.2f) wall time %s\n",
                     steps, targetLr, target.c_str(), so.maxCount, 1.0 / so.maxCount, ost::formatDuration(wall).c_str());
     }
     std::error_code ec;
-    fs::remove_all(work, ec);
+    if (keep.empty())
+        fs::remove_all(work, ec);
     return Ok;
 }
 
@@ -288,7 +357,7 @@ const BenchRegistration reg({"synthetic", "OST detection of injected toxic sampl
                              kUsage, run, {"--json"},
                              {"--count", "--heldout", "--reference", "--steps", "--lr", "--seed", "--warmup",
                               "--warmup-epochs", "--warmup-lr", "--proxy", "--target", "--target-lr", "--step",
-                              "--device"}});
+                              "--device", "--repeats", "--keep"}});
 
 } // namespace
 } // namespace ostc

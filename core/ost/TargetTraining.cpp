@@ -118,6 +118,7 @@ Result<TargetResult> trainAndEvaluate(const std::vector<Sample> &train, const st
     const int64_t perEpoch = (static_cast<int64_t>(encoded.size()) + to.batchSize - 1) / to.batchSize;
     to.epochs = (options.steps + perEpoch - 1) / perEpoch;
     to.seed = options.seed;
+    to.cosineDecay = options.cosineDecay;
 
     TargetResult r;
     double lossSum = 0;

@@ -22,6 +22,7 @@ struct TargetTrainingOptions {
     int64_t steps = 100;         // equal optimiser-step budget for every subset (small ones repeat epochs)
     int64_t batchSize = 8;
     int64_t maxTokens = 512;
+    bool cosineDecay = false;    // learning rate decays to 0 over the steps (a less noisy end point)
     int64_t evaluateEvery = 0;   // > 0: also measure held-out accuracy every N steps (a learning curve)
     std::string saveTo;          // non-empty: write the trained model there as a proxy folder (config.json,
                                  // model.safetensors, preprocessor_config.json) that `--proxy DIR` loads

@@ -217,6 +217,21 @@ private Q_SLOTS:
         QCOMPARE(steps.value(), int64_t(25));
         QVERIFY(scoring::batchLosses(m, toyCollate(enc))[0] < before);
 
+        // cosine decay: the first step at the full rate, then falling, the last one near zero
+        std::vector<double> rates;
+        o.cosineDecay = true;
+        QVERIFY(scoring::trainProxy(m, enc, o, [](const auto &s) { return toyCollate(s); },
+                                    [&](const scoring::TrainStep &t) {
+                                        rates.push_back(t.learningRate);
+                                        return true;
+                                    })
+                    .ok());
+        QCOMPARE(rates.size(), size_t(25));
+        QCOMPARE(rates.front(), 1e-2);
+        for (size_t i = 1; i < rates.size(); ++i)
+            QVERIFY(rates[i] < rates[i - 1]);
+        QVERIFY(rates.back() > 0 && rates.back() < 1e-4);
+
         const std::string blob = scoring::saveParameters(m.module());
         ToyModel other(99);
         QVERIFY(!torch::equal(other.net->head->weight, m.net->head->weight));

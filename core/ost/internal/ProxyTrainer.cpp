@@ -1,6 +1,7 @@
 #include "core/ost/internal/ProxyTrainer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -38,6 +39,12 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
             for (size_t i = start; i < std::min(order.size(), start + static_cast<size_t>(batch)); ++i)
                 chunk.push_back(samples[order[i]]);
             const model::ModelBatch b = collate(chunk);
+            const double rate = options.cosineDecay
+                                    ? options.learningRate * 0.5 *
+                                          (1 + std::cos(M_PI * static_cast<double>(step) / static_cast<double>(total)))
+                                    : options.learningRate;
+            for (auto &group : optimizer.param_groups())
+                static_cast<torch::optim::AdamWOptions &>(group.options()).lr(rate);
             optimizer.zero_grad();
             const torch::Tensor loss = model.perSampleLoss(b).mean();
             const double lossValue = loss.item<double>();
@@ -51,7 +58,7 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
                 torch::nn::utils::clip_grad_norm_(params, options.clipNorm);
             optimizer.step();
             ++step;
-            if (onStep && !onStep({step, total, lossValue})) {
+            if (onStep && !onStep({step, total, lossValue, rate})) {
                 module.eval();
                 return step;
             }
