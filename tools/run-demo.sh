@@ -25,7 +25,8 @@ die() { printf 'run-demo: %s\n' "$*" >&2; exit 1; }
 
 [[ -x "$OSTC" ]] || die "$OSTC not found or not executable: build first (make build, or cmake --build $BUILD_DIR --target ostc)"
 
-if [[ -f "$POOL" && -f "$REFERENCE" && -f "$LABELS" ]]; then
+# A set from an older build lacks the writer field ("source") that the export below groups by.
+if [[ -f "$POOL" && -f "$REFERENCE" && -f "$LABELS" ]] && grep -q '"source"' "$POOL"; then
     say "demo set already at $DEMO (delete the folder to regenerate)"
 else
     say "generating the demo set into $DEMO"
@@ -89,9 +90,16 @@ fi
 say "ranking (no display or no app: printing instead)"
 "$OSTC" rank "$POOL" --top 10 --bottom 10 || die "ostc rank failed"
 
-say "exporting the better half to $EXPORT"
+# Within each writer: the set's three simulated models phrase their answers differently, and one OST
+# step rewards a phrasing as much as a right answer, so a plain top half over-represents one writer
+# (README, "Selecting within groups").
+say "exporting the better half of each writer's answers to $EXPORT"
 mkdir -p "$(dirname "$EXPORT")"
-export_help=$("$OSTC" export --help 2>&1) || die "this build's ostc has no working 'export' command"
-if grep -q -- '--output' <<<"$export_help"; then out_flag=--output; else out_flag=--out; fi
-"$OSTC" export "$POOL" --top-percent 50 "$out_flag" "$EXPORT" || die "ostc export failed (see the message above)"
-echo "kept $(wc -l < "$EXPORT") samples in $EXPORT"
+"$OSTC" export "$POOL" --top-percent 50 --per-group source --out "$EXPORT" \
+    || die "ostc export failed (see the message above)"
+grep -o '"id":"[^"]*"' "$EXPORT" | cut -d'"' -f4 |
+    awk -F, 'NR == FNR { if (FNR > 1) { toxic[$1] = $2; if ($1 ~ /^demo\//) { pool++; poolBad += ($2 == 1) } } next }
+             { n++; bad += (toxic[$1] == 1) }
+             END { printf "kept %d samples, %d of them known-toxic (%.0f%%; in the pool: %.0f%%)\n",
+                          n, bad, n ? 100 * bad / n : 0, pool ? 100 * poolBad / pool : 0 }' \
+        "$LABELS" - || die "could not compare the export with $LABELS"

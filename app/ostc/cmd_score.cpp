@@ -75,6 +75,20 @@ std::vector<std::string> splitList(const std::string &text)
     return out;
 }
 
+// Samples of the run whose record changed since it scored them (same id, other content hash).
+int64_t editedSince(const ost::Dataset &dataset, const ost::ProjectStore &store, int64_t runId)
+{
+    int64_t edited = 0;
+    for (const auto &[id, hash] : store.scoredHashes(runId, "ost")) {
+        const int64_t index = dataset.indexOf(id);
+        if (index < 0)
+            continue;
+        auto sample = dataset.sample(index);
+        edited += sample.ok() && sample->contentHash != hash ? 1 : 0;
+    }
+    return edited;
+}
+
 int run(Args &args)
 {
     if (args.positional().size() != 1)
@@ -154,9 +168,18 @@ int run(Args &args)
             if (it->settingsJson != s.toJson())
                 continue;
             if (it->status == "done") {
-                std::cerr << "ostc score: run " << it->id << " (" << it->name
-                          << ") already scored this dataset with these settings; nothing to do (--new-run to redo)\n";
-                return Ok;
+                const int64_t edited = editedSince(*dataset.value(), store, it->id);
+                if (edited == 0) {
+                    std::cerr << "ostc score: run " << it->id << " (" << it->name
+                              << ") already scored this dataset with these settings; nothing to do (--new-run to "
+                                 "redo)\n";
+                    return Ok;
+                }
+                // The job scores a sample again when its content hash differs from the scored one.
+                std::cerr << "ostc score: " << edited << " sample(s) changed since run " << it->id
+                          << " scored them; scoring those again in that run\n";
+                resumeRun = it->id;
+                break;
             }
             resumeRun = it->id;
             std::cerr << "ostc score: resuming run " << it->id << " (" << it->name << ", " << it->status << ")\n";
