@@ -227,6 +227,12 @@ int run(Args &args)
     std::printf("  scored    %zu samples (%s), %s this session\n", utilities.size(), primary.c_str(),
                 ost::formatDuration(seconds).c_str());
     std::printf("  harmful   %lld (utility < %g)\n", static_cast<long long>(harmful), s.harmfulThreshold);
+    // A step large enough to overshoot raises L_V for most samples, good ones included (demo, eta 0.1:
+    // 292 of 400 below 0, 120 toxic): the sign stops meaning harm, the order still ranks.
+    if (utilities.size() >= 10 && 2 * harmful > static_cast<int64_t>(utilities.size()))
+        std::printf("  note      over half the samples are below the threshold at this step size (eta %g): "
+                    "read the ranking (keep the top 20-50 %%), not the sign\n",
+                    s.learningRate);
     std::printf("  errors    %lld (method \"error\", tag scoring-error; see the log above)\n",
                 static_cast<long long>(errors));
     std::printf("  project   %s\n", projectPath.c_str());
