@@ -18,6 +18,21 @@ using namespace ost::ui;
 class TestScoringDialog : public QObject {
     Q_OBJECT
 
+    // Every field the dialog shows, away from its default.
+    static RunSettings nonDefaultSettings()
+    {
+        RunSettings s;
+        s.mode = ScoringMode::Exact;
+        s.stepRule = "adam";
+        s.learningRate = 2.5e-4;
+        s.warmupFraction = 0.1;
+        s.warmupEpochs = 3;
+        s.batchSize = 4;
+        s.limit = 50;
+        s.referenceHoldout = 0.05;
+        return s;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -29,15 +44,7 @@ private Q_SLOTS:
     void valuesRoundTrip()
     {
         ScoringDialog d;
-        RunSettings in;
-        in.mode = ScoringMode::Exact;
-        in.stepRule = "adam";
-        in.learningRate = 2.5e-4;
-        in.warmupFraction = 0.1;
-        in.warmupEpochs = 3;
-        in.batchSize = 4;
-        in.limit = 50;
-        in.referenceHoldout = 0.05;
+        RunSettings in = nonDefaultSettings();
         d.setSettings(in);
 
         const RunSettings out = d.settings();
@@ -129,16 +136,8 @@ private Q_SLOTS:
     // file and the sample limit are the trial's, not a preference, and start afresh.
     void choicesAreRemembered()
     {
-        RunSettings chosen;
+        RunSettings chosen = nonDefaultSettings();
         chosen.precision = "bf16";
-        chosen.mode = ScoringMode::Exact;
-        chosen.stepRule = "adam";
-        chosen.learningRate = 2.5e-4;
-        chosen.warmupFraction = 0.1;
-        chosen.warmupEpochs = 3;
-        chosen.batchSize = 4;
-        chosen.referenceHoldout = 0.05;
-        chosen.limit = 50;
         chosen.referencePath = "/tmp/reference.jsonl";
         {
             ScoringDialog d;
