@@ -181,10 +181,6 @@ int main(int argc, char **argv)
     ost::log::init(args.has("--verbose") ? ost::log::Level::Debug
                    : args.has("--quiet") ? ost::log::Level::Warn
                                          : ost::log::Level::Info);
-    if (args.has("--help")) {
-        std::cout << it->second.usage << "\n";
-        return ostc::Ok;
-    }
     // Every command declares its flags; one check here gives them all the same message. (`ostc bench`
     // with an unknown benchmark name reports the name, not the flags meant for that benchmark.)
     const std::string name = first == 3 ? "bench " + it->first : it->first;
@@ -193,6 +189,10 @@ int main(int argc, char **argv)
     const auto unknown = args.unknownFlags(known);
     if (!unknown.empty() && name != "bench")
         return ostc::fail(name, ostc::unknownOptionMessage(name, unknown.front(), known), ostc::Usage);
+    if (args.has("--help")) {
+        std::cout << it->second.usage << "\n";
+        return ostc::Ok;
+    }
     if (!args.error().empty())
         return ostc::fail(name, args.error(), ostc::Usage);
     return it->second.run(args);
