@@ -51,6 +51,12 @@ private Q_SLOTS:
         QCOMPARE(h.keptCount(), 100);
         QVERIFY(h.summaryText().contains(QStringLiteral("keeps 100 of 100")));
         QVERIFY(h.summaryText().contains(QStringLiteral("20 harmful")));
+        QVERIFY(!h.summaryText().contains(QStringLiteral("over half")));
+        h.setValues(values(), 0.295); // 50 of 100 below: not over half
+        QVERIFY(!h.summaryText().contains(QStringLiteral("over half")));
+        h.setValues(values(), 0.305); // 51 below: the sign no longer separates anything
+        QCOMPARE(h.harmfulCount(), 51);
+        QVERIFY(h.summaryText().contains(QStringLiteral("over half")));
     }
 
     // x labels sit at round multiples of one step, 0 among them; Qt's value axis summed its steps and
