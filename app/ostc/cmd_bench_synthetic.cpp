@@ -38,7 +38,8 @@ const char *kUsage = R"(usage: ostc bench synthetic [options]
    each writer (the record's "source": each simulated model phrases its answers its own way, as
    `ostc export --per-group source` selects); every subset gets the SAME number of optimiser steps
    (small subsets repeat epochs) and a learning rate decaying to 0 (cosine). Reports held-out
-   accuracy: the model's answer is the candidate (the reference answer with its number replaced by 1..9) with the lowest loss.
+   accuracy: the model's answer is the candidate (the reference answer with its number replaced by
+   1..9) with the lowest loss.
 
 options:
   --count N      pool size (default 96)
