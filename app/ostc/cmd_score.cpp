@@ -37,7 +37,8 @@ options:
                       weights (builtin-tiny) needs several: see `ostc bench learning`
   --batch N           samples per batch (default 8; halves itself on out-of-memory)
   --max-tokens N      per-sample token limit (default 1024; longer samples are reported, not scored)
-  --device D          cpu (default), cuda:N, or cuda for every GPU (one worker each)
+  --device D          cpu (default), cuda:N, cuda for every GPU, or a list (cuda:0,cuda:2); one
+                      worker per device
   --precision P       fp32 (default), bf16, fp16
   --seed S            seed for warm-up, hold-out and the random baseline (default 0)
   --limit N           only the first N records of the file

@@ -58,16 +58,29 @@ std::optional<double> storedReferenceLoss(const ProjectStore &store, int64_t run
     return v;
 }
 
-// Devices the run uses: "cuda" alone means every visible GPU, one worker each.
-std::vector<torch::Device> workerDevices(const std::string &spec)
+// Devices the run uses, one worker each: "cuda" alone means every visible GPU; a comma-separated
+// list ("cuda:0,cuda:2") names them (the same device twice runs two workers on it, which is how the
+// tests run the several-worker path on a CPU). Whether each exists is checked when its proxy loads.
+Result<std::vector<torch::Device>> workerDevices(const std::string &spec)
 {
+    std::vector<torch::Device> out;
     if (spec == "cuda" && torch::cuda::is_available()) {
-        std::vector<torch::Device> out;
         for (int64_t i = 0; i < static_cast<int64_t>(torch::cuda::device_count()); ++i)
             out.emplace_back(torch::kCUDA, static_cast<c10::DeviceIndex>(i));
         return out;
     }
-    return {torch::Device(spec)};
+    for (size_t start = 0;;) {
+        const size_t comma = spec.find(',', start);
+        const std::string name = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        try {
+            out.emplace_back(name);
+        } catch (const std::exception &) {
+            return Error{"device '" + name + "' is not a device name (use cpu, cuda, cuda:N or a list: cuda:0,cuda:1)"};
+        }
+        if (comma == std::string::npos)
+            return out;
+        start = comma + 1;
+    }
 }
 
 } // namespace
@@ -96,7 +109,7 @@ struct ScoringJob::Impl {
     std::string warmupKey(const std::string &datasetHash, const std::string &referenceHash) const
     {
         nlohmann::json j = {{"proxy", settings.proxy},           {"precision", settings.precision},
-                            {"device", torch::Device(settings.device).type() == torch::kCUDA ? "cuda" : "cpu"},
+                            {"device", settings.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu"}, // kind, not index
                             {"maxTokens", settings.maxTokens},   {"maxPixels", settings.maxPixels},
                             {"seed", settings.seed},             {"fraction", settings.warmupFraction},
                             {"lr", settings.warmupLearningRate}, {"epochs", settings.warmupEpochs},
@@ -253,7 +266,12 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
 
     // 4. Workers: one proxy per device.
     std::vector<std::unique_ptr<ScoringWorker>> workers;
-    for (const auto &device : workerDevices(settings.device)) {
+    auto devices = workerDevices(settings.device);
+    if (!devices.ok()) {
+        finish("failed");
+        return devices.error();
+    }
+    for (const auto &device : devices.value()) {
         auto proxy = loadProxy(device);
         if (!proxy.ok()) {
             finish("failed");

@@ -9,6 +9,7 @@
 #include "core/ost/PoolSplit.h"
 
 #include <QTemporaryDir>
+#include <nlohmann/json.hpp>
 #include <QtTest>
 
 #include <csignal>
@@ -241,6 +242,30 @@ private Q_SLOTS:
         auto fresh = f.open("c2.ostproj");
         auto whole = f.score(*fresh, settings());
         compareTables(table(*store, first.value()), table(*fresh, whole.value()), 0.0);
+    }
+
+    // Several devices, one worker each (on a GPU box "cuda" or "cuda:0,cuda:1"; here the CPU twice):
+    // the workers share the candidates and every score equals the one-worker run's.
+    void twoWorkersScoreLikeOne()
+    {
+        Fixture f;
+        auto one = f.open("one.ostproj");
+        auto single = f.score(*one, settings());
+        QVERIFY(single.ok());
+        RunSettings two = settings();
+        two.device = "cpu,cpu";
+        auto both = f.open("two.ostproj");
+        auto run = f.score(*both, two);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        QCOMPARE(QString::fromStdString(both->run(run.value())->status), QStringLiteral("done"));
+        const auto timing = nlohmann::json::parse(*both->blob(ScoringJob::timingsBlobKey(run.value())));
+        QCOMPARE(timing["workers"].get<int>(), 2);
+        compareTables(table(*both, run.value()), table(*one, single.value()), 1e-12);
+
+        two.device = "cpu,gpu"; // a name torch does not know: the run fails with it, nothing crashes
+        auto bad = f.score(*f.open("bad.ostproj"), two);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().message.find("'gpu'") != std::string::npos, bad.error().message.c_str());
     }
 
     // A resume subtracts from the L_V(θ) stored when the run started, not a recomputed one: shift
