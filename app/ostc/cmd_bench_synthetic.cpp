@@ -165,15 +165,9 @@ int run(Args &args)
     rs.baselines = {"loss", "random"};
     // With --keep, a run of the same settings is reused (done) or resumed (stopped): the set is
     // generated again byte for byte, so its samples keep their content hashes.
-    std::optional<int64_t> previous;
-    bool reused = false;
-    for (const auto &info : store.value()->runs()) {
-        auto stored = ost::RunSettings::fromJson(info.settingsJson);
-        if (stored.ok() && stored->toJson() == rs.toJson()) {
-            previous = info.id;
-            reused = info.status == "done";
-        }
-    }
+    const auto same = ost::latestRunWithSettings(*store.value(), rs);
+    const std::optional<int64_t> previous = same ? std::optional<int64_t>(same->id) : std::nullopt;
+    const bool reused = same && same->status == "done";
     if (previous)
         std::cerr << (reused ? "reusing" : "resuming") << " scoring run " << *previous << " in " << work.string()
                   << "\n";

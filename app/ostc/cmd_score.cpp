@@ -4,6 +4,7 @@
 #include "core/common/Progress.h"
 #include "core/data/Dataset.h"
 #include "core/jobs/ScoringJob.h"
+#include "core/jobs/StaleScores.h"
 #include "core/jobs/ShardMerge.h"
 #include "core/store/ProjectStore.h"
 
@@ -74,20 +75,6 @@ std::vector<std::string> splitList(const std::string &text)
         start = comma + 1;
     }
     return out;
-}
-
-// Samples of the run whose record changed since it scored them (same id, other content hash).
-int64_t editedSince(const ost::Dataset &dataset, const ost::ProjectStore &store, int64_t runId)
-{
-    int64_t edited = 0;
-    for (const auto &[id, hash] : store.scoredHashes(runId, "ost")) {
-        const int64_t index = dataset.indexOf(id);
-        if (index < 0)
-            continue;
-        auto sample = dataset.sample(index);
-        edited += sample.ok() && sample->contentHash != hash ? 1 : 0;
-    }
-    return edited;
 }
 
 int run(Args &args)
@@ -163,28 +150,22 @@ int run(Args &args)
             return fail("score", "run " + std::to_string(*resume) + ": " + stored.error().message, BadInput);
         s = stored.takeValue(); // a resume continues with the run's own settings
         resumeRun = *resume;
-    } else if (!args.has("--new-run")) {
-        const auto runs = store.runs();
-        for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
-            if (it->settingsJson != s.toJson())
-                continue;
-            if (it->status == "done") {
-                const int64_t edited = editedSince(*dataset.value(), store, it->id);
-                if (edited == 0) {
-                    std::cerr << "ostc score: run " << it->id << " (" << it->name
-                              << ") already scored this dataset with these settings; nothing to do (--new-run to "
-                                 "redo)\n";
-                    return Ok;
-                }
-                // The job scores a sample again when its content hash differs from the scored one.
-                std::cerr << "ostc score: " << edited << " sample(s) changed since run " << it->id
-                          << " scored them; scoring those again in that run\n";
-                resumeRun = it->id;
-                break;
+    } else if (const auto same = args.has("--new-run") ? std::nullopt : ost::latestRunWithSettings(store, s)) {
+        resumeRun = same->id;
+        if (same->status != "done") {
+            std::cerr << "ostc score: resuming run " << same->id << " (" << same->name << ", " << same->status
+                      << ")\n";
+        } else {
+            const int64_t edited =
+                ost::findStaleScores(*dataset.value(), store, same->id, s.utilityMethod()).changed();
+            if (edited == 0) {
+                std::cerr << "ostc score: run " << same->id << " (" << same->name
+                          << ") already scored this dataset with these settings; nothing to do (--new-run to redo)\n";
+                return Ok;
             }
-            resumeRun = it->id;
-            std::cerr << "ostc score: resuming run " << it->id << " (" << it->name << ", " << it->status << ")\n";
-            break;
+            // The job scores a sample again when its content hash differs from the scored one.
+            std::cerr << "ostc score: " << edited << " sample(s) changed since run " << same->id
+                      << " scored them; scoring those again in that run\n";
         }
     }
 
@@ -217,7 +198,7 @@ int run(Args &args)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     const auto info = store.run(runId.value());
-    const std::string primary = s.mode == ost::ScoringMode::Fast ? "ost-fast" : "ost";
+    const std::string primary = s.utilityMethod();
     const auto utilities = store.scoreMap(runId.value(), primary);
     int64_t harmful = 0;
     for (const auto &[id, u] : utilities)

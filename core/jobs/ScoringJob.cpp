@@ -258,7 +258,7 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
     auto finish = [&](const std::string &status) {
         info.status = status;
         info.wallSeconds = previousWall + std::chrono::duration<double>(Clock::now() - started).count();
-        info.scoredCount = store.scoreCount(info.id, settings.mode == ScoringMode::Fast ? "ost-fast" : "ost");
+        info.scoredCount = store.scoreCount(info.id, settings.utilityMethod());
         if (status == "done")
             info.finishedAt = isoTimeUtcNow();
         store.updateRun(info);
@@ -517,6 +517,16 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
     }
     finish(cancelled ? "cancelled" : "done");
     return info.id;
+}
+
+std::optional<RunInfo> latestRunWithSettings(const ProjectStore &store, const RunSettings &settings)
+{
+    const std::string json = settings.toJson(); // what a new run stores as its settingsJson
+    const auto runs = store.runs();
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+        if (it->settingsJson == json)
+            return *it;
+    return std::nullopt;
 }
 
 } // namespace ost

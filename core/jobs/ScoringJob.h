@@ -48,4 +48,8 @@ private:
     std::unique_ptr<Impl> d;
 };
 
+// The newest run in `store` started with exactly `settings`: the one a rerun of the same command
+// continues (resumes, or reuses when done). Nothing when there is none.
+std::optional<RunInfo> latestRunWithSettings(const ProjectStore &store, const RunSettings &settings);
+
 } // namespace ost

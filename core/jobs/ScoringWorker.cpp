@@ -32,7 +32,7 @@ scoring::CollateFn ScoringWorker::collateFn() const
 
 std::string ScoringWorker::primaryMethod() const
 {
-    return m_settings.mode == ScoringMode::Fast ? "ost-fast" : "ost";
+    return m_settings.utilityMethod();
 }
 
 Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss)

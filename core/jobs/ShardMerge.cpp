@@ -118,10 +118,9 @@ Result<MergeReport> mergeShardStores(ProjectStore &out, const std::vector<std::s
             if (!m.shards.count(i))
                 report.warnings.push_back("run '" + m.info.name + "': shard " + std::to_string(i) + "/" +
                                           std::to_string(m.shardCount) + " is missing; its samples have no score");
-        const RunSettings probe = RunSettings::fromJson(m.info.settingsJson).ok()
-                                      ? RunSettings::fromJson(m.info.settingsJson).value()
-                                      : RunSettings{};
-        m.info.scoredCount = out.scoreCount(m.info.id, probe.mode == ScoringMode::Fast ? "ost-fast" : "ost");
+        auto probe = RunSettings::fromJson(m.info.settingsJson);
+        m.info.scoredCount =
+            out.scoreCount(m.info.id, (probe.ok() ? probe.takeValue() : RunSettings{}).utilityMethod());
         if (Status s = out.updateRun(m.info); !s)
             return s.error();
         ++report.runs;

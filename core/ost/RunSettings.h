@@ -37,6 +37,9 @@ struct RunSettings {
     int64_t shardIndex = 0;              // --shard I/N
     int64_t shardCount = 1;
 
+    // The method name the run's utility scores are stored under: "ost", or "ost-fast" in fast mode.
+    std::string utilityMethod() const { return mode == ScoringMode::Fast ? "ost-fast" : "ost"; }
+
     std::string toJson() const;
     static Result<RunSettings> fromJson(const std::string &json);
 };

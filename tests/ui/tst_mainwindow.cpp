@@ -11,7 +11,7 @@
 #include "ui/models/SampleFilterProxy.h"
 #include "ui/models/SampleTableModel.h"
 #include "ui/session/ProjectSession.h"
-#include "ui/session/StaleScores.h"
+#include "core/jobs/StaleScores.h"
 #include "ui/widgets/DetailPane.h"
 #include "ui/widgets/FilterBar.h"
 #include "ui/widgets/HistogramPanel.h"

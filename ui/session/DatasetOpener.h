@@ -3,7 +3,7 @@
 // million-line file never freezes the window. Progress arrives through a queued signal.
 #include "core/common/Progress.h"
 #include "ui/session/ScoreSnapshot.h"
-#include "ui/session/StaleScores.h"
+#include "core/jobs/StaleScores.h"
 
 #include <QFutureWatcher>
 #include <QObject>

@@ -6,7 +6,7 @@
 #include "core/data/Dataset.h"
 #include "core/store/ProjectStore.h"
 #include "ui/session/ScoreSnapshot.h"
-#include "ui/session/StaleScores.h"
+#include "core/jobs/StaleScores.h"
 
 #include <QFutureWatcher>
 #include <QHash>

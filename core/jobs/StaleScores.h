@@ -1,7 +1,8 @@
 #pragma once
 // Scores that may describe old content: the store keeps, with every score, the hash of the record
 // bytes it was computed on; a dataset edited after scoring has records whose bytes hash differently
-// now (or ids that are gone). Checked when a project opens and after a scoring run.
+// now (or ids that are gone). The app checks when a project opens and after a scoring run; `ostc score`
+// checks before it calls a finished run of the same settings done.
 #include "core/common/Progress.h"
 #include "core/data/Dataset.h"
 #include "core/store/ProjectStore.h"
@@ -11,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace ost::ui {
+namespace ost {
 
 struct StaleScores {
     int64_t runId = 0;
@@ -33,4 +34,4 @@ struct StaleScores {
 StaleScores findStaleScores(const Dataset &dataset, const ProjectStore &store, int64_t runId,
                             const std::string &method, const CancelToken *cancel = nullptr);
 
-} // namespace ost::ui
+} // namespace ost

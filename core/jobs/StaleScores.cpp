@@ -1,8 +1,8 @@
-#include "ui/session/StaleScores.h"
+#include "core/jobs/StaleScores.h"
 
 #include "core/data/Hash.h"
 
-namespace ost::ui {
+namespace ost {
 
 StaleScores findStaleScores(const Dataset &dataset, const ProjectStore &store, int64_t runId,
                             const std::string &method, const CancelToken *cancel)
@@ -27,4 +27,4 @@ StaleScores findStaleScores(const Dataset &dataset, const ProjectStore &store, i
     return out;
 }
 
-} // namespace ost::ui
+} // namespace ost
