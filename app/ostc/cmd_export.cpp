@@ -163,10 +163,8 @@ int run(Args &args)
         return fail("export", std::to_string(selection.unknownIds.size()) + " listed id(s) are not in " + path +
                                   ", e.g. '" + selection.unknownIds.front() + "'",
                     BadInput);
-    if (policy.withinGroups && selection.groups == 1 && selection.ungrouped > 0)
-        return fail("export", "no scored sample has a value for " + policy.withinGroups->label() +
-                                  " (a record field, or id-prefix / id-suffix for ids like model/problem)",
-                    BadInput);
+    if (policy.withinGroups && selection.noGroupValues())
+        return fail("export", policy.withinGroups->noValuesMessage(), BadInput);
 
     options.outPath = *out;
     options.copyImages = args.has("--copy-images");

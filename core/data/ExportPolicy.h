@@ -47,6 +47,9 @@ struct ExportSelection {
     std::vector<std::string> unknownIds; // ids in `policy.ids` or decisions that are not in the dataset
     int64_t groups = 0;             // with withinGroups: groups among the ranked samples
     int64_t ungrouped = 0;          // ranked samples without a group value (they form one group of their own)
+    // No ranked sample has a group value (a misspelt field): the one "group" is the whole set, and
+    // exporting it would silently be the plain ranking, so callers refuse it.
+    bool noGroupValues() const { return groups == 1 && ungrouped > 0; }
 };
 
 ExportSelection selectForExport(const Dataset &dataset, const ExportPolicy &policy,

@@ -28,6 +28,12 @@ std::string SampleGroups::label() const
     }
 }
 
+std::string SampleGroups::noValuesMessage() const
+{
+    return "no ranked sample has a value for " + label() +
+           " (a record field, or id-prefix / id-suffix for ids like model/problem)";
+}
+
 std::string SampleGroups::of(const Dataset &dataset, int64_t index) const
 {
     if (m_kind != Kind::Field) {

@@ -20,6 +20,8 @@ public:
 
     const std::string &spec() const { return m_spec; }
     std::string label() const; // "id prefix", "id suffix", "'source'"
+    // For ExportSelection::noGroupValues(): "no ranked sample has a value for 'sourse' (...)".
+    std::string noValuesMessage() const;
 
     // The sample's group; "" when the record has no such field (or an id without '/'), which counts
     // as one more group, reported as ungrouped so a misspelt field is noticed.

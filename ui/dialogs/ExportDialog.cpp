@@ -201,9 +201,7 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
         const ExportSelection &s = p.selection;
         const std::optional<SampleGroups> &groups = p.groups;
         const QString groupLabel = groups ? QString::fromStdString(groups->label()).toHtmlEscaped() : QString();
-        // Every ranked sample without a value: the field is misspelt or absent, and the "groups" are one
-        // group, the whole set; exporting that would silently be the plain ranking, so it is refused.
-        m_groupsMissing = groups && s.groups == 1 && s.ungrouped > 0;
+        m_groupsMissing = groups && s.noGroupValues();
         QString text;
         if (m_groupsMissing) {
             text = tr("<span style='color:#c03030'>No ranked sample has a value for %1: check the name (a record "
@@ -513,10 +511,8 @@ void ExportDialog::startExport()
     m_exportWatcher.setFuture(QtConcurrent::run([dataset, p, utils, decisions, options, onProgress] {
         const ExportSelection selection = selectForExport(*dataset, p, utils, decisions);
         // Checked here too, not only in the preview: Export can be pressed before the preview is back.
-        if (p.withinGroups && selection.groups == 1 && selection.ungrouped > 0)
-            return Result<ExportReport>(
-                Error{"no ranked sample has a value for " + p.withinGroups->label() +
-                      " (a record field, or id prefix / id suffix for ids like model/problem)"});
+        if (p.withinGroups && selection.noGroupValues())
+            return Result<ExportReport>(Error{p.withinGroups->noValuesMessage()});
         return exportSamples(*dataset, selection.indices, options, onProgress);
     }));
 }
