@@ -1,6 +1,7 @@
 #pragma once
 // A dataset file opened read-only through a byte-offset index: records are parsed on demand, so a
 // million-sample file opens without holding every record in memory. The file is never modified.
+#include "core/common/ImageLimits.h"
 #include "core/common/Progress.h"
 #include "core/common/Result.h"
 #include "core/data/Sample.h"
@@ -39,7 +40,7 @@ struct ValidationIssue {
 struct DatasetOptions {
     std::string imageRoot;        // tried after the dataset's folder
     bool checkImages = true;      // open and decode each image during validation
-    int64_t maxImagePixels = 64LL * 1024 * 1024; // larger is "absurd"
+    int64_t maxImagePixels = ost::maxImagePixels(); // larger is refused before decoding (--max-image-pixels)
     int64_t minImageSide = 4;
 };
 
@@ -59,6 +60,15 @@ public:
     virtual const std::string &id(int64_t index) const = 0;
     virtual int64_t indexOf(const std::string &id) const = 0; // -1 when absent
     virtual std::string rawRecord(int64_t index) const = 0;   // original bytes
+    // Whether `bytes` (read back from the file) are still the record that was indexed: same length and
+    // content hash. Fails, naming the sample and the file, when the file changed under us. sample()
+    // checks it itself; writers of raw bytes (export) call it.
+    virtual Status verifyRecord(int64_t index, const std::string &bytes) const
+    {
+        (void)index;
+        (void)bytes;
+        return Status::success();
+    }
     virtual Result<Sample> sample(int64_t index) const = 0;   // parsed on demand; thread-safe
     virtual const std::vector<ValidationIssue> &indexIssues() const = 0; // found while indexing
     // 1-based line where record `index` starts (0 when unknown); cheaper than sample().line.

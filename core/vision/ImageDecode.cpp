@@ -1,13 +1,17 @@
 #include "core/vision/RgbImage.h"
 
+#include "core/common/ImageLimits.h"
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 
 namespace ost {
 
@@ -95,12 +99,32 @@ RgbImage toRgb(const cv::Mat &decoded)
     return out;
 }
 
+// OpenCV's own decoder limit, for formats the header reader does not know: it reads
+// OPENCV_IO_MAX_IMAGE_PIXELS once, at its first decode, so it is set before that (the user's own
+// value wins).
+void setOpenCvPixelLimitOnce()
+{
+    static const bool done = [] {
+        ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(maxImagePixels()).c_str(), 0);
+        return true;
+    }();
+    (void)done;
+}
+
 } // namespace
 
 Result<RgbImage> decodeImageBytes(const std::vector<uint8_t> &bytes, const std::string &name)
 {
     if (bytes.empty())
         return imageError(name, "file is empty");
+    // The size comes from the header before anything is decoded: a small file can claim gigapixels.
+    const int64_t limit = maxImagePixels();
+    const ImageHeaderSize header = readImageHeaderSize(
+        std::string_view(reinterpret_cast<const char *>(bytes.data()), std::min<size_t>(bytes.size(), 64 * 1024)));
+    if (header.known())
+        if (std::string p = pixelLimitProblem(header.width, header.height, limit); !p.empty())
+            return imageError(name, p);
+    setOpenCvPixelLimitOnce();
     const bool jpeg = isJpeg(bytes);
     if (jpeg && !jpegLooksComplete(bytes))
         return imageError(name, "JPEG data is truncated (no end-of-image marker)");
@@ -112,24 +136,29 @@ Result<RgbImage> decodeImageBytes(const std::vector<uint8_t> &bytes, const std::
         decoded = cv::imdecode(bytes, flags);
     } catch (const cv::Exception &e) {
         return imageError(name, std::string("cannot decode: ") + e.what());
+    } catch (const std::bad_alloc &) {
+        return imageError(name, "out of memory while decoding");
     }
     if (decoded.empty())
-        return imageError(name, "cannot decode (corrupt file or unsupported format)");
+        return imageError(name, "cannot decode (corrupt file, unsupported format, or over OpenCV's pixel limit)");
+    if (std::string p = pixelLimitProblem(decoded.cols, decoded.rows, limit); !p.empty())
+        return imageError(name, p);
     if (decoded.depth() != CV_8U && decoded.depth() != CV_16U)
         return imageError(name, "unsupported sample type (only 8- and 16-bit images are supported)");
     if (decoded.channels() < 1 || decoded.channels() > 4)
         return imageError(name, "unsupported channel count " + std::to_string(decoded.channels()));
-    return toRgb(decoded);
+    try {
+        return toRgb(decoded);
+    } catch (const std::bad_alloc &) {
+        return imageError(name, "out of memory while converting to RGB");
+    }
 }
 
 Result<RgbImage> decodeImageFile(const std::string &path)
 {
     std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status))
-        return imageError(path, "file not found");
-    if (!std::filesystem::is_regular_file(status))
-        return imageError(path, "not a regular file");
+    if (std::string p = nonRegularFileProblem(path); !p.empty())
+        return imageError(path, p);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return imageError(path, std::string("cannot open: ") + std::strerror(errno));

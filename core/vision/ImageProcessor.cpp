@@ -1,5 +1,7 @@
 #include "core/vision/ImageProcessor.h"
 
+#include <new>
+
 #include "core/vision/PilResample.h"
 
 #include <algorithm>
@@ -38,7 +40,11 @@ Result<ProcessedImage> ImageProcessor::processFile(const std::string &path) cons
     auto image = decodeImageFile(path);
     if (!image)
         return image.error();
-    return process(image.value(), path);
+    try {
+        return process(image.value(), path);
+    } catch (const std::bad_alloc &) { // the error row names the image instead of aborting the run
+        return Error{"image '" + path + "': out of memory resizing and patching it"};
+    }
 }
 
 Result<ProcessedImage> ImageProcessor::process(const RgbImage &image, const std::string &name) const

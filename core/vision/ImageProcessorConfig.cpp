@@ -1,9 +1,12 @@
 #include "core/vision/ImageProcessorConfig.h"
 
+#include "core/common/ImageLimits.h"
+
 #include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace ost {
 
@@ -112,6 +115,19 @@ Result<ImageProcessorConfig> parseImageProcessorConfig(const std::string &text, 
     if (const auto it = root.find("resample"); it != root.end() && !it->is_null() && *it != 3)
         return Error{"image processor config '" + source + "': \"resample\" " + it->dump() +
                      " is not supported (only 3, bicubic)"};
+    // Sizes are read from a file: min_pixels 1e11 made every image an 80 GB resize (an uncaught
+    // bad_alloc). The resize target is bounded by the same pixel limit as decoding.
+    const int64_t pixelLimit = maxImagePixels();
+    for (auto [value, key] : {std::pair<int64_t, const char *>{c.minPixels, "min_pixels"}, {c.maxPixels, "max_pixels"}})
+        if (value > pixelLimit)
+            return Error{"image processor config '" + source + "': \"" + key + "\" " + std::to_string(value) +
+                         " is over the image pixel limit " + std::to_string(pixelLimit) + " (--max-image-pixels)"};
+    for (auto [value, max, key] : {std::tuple<int64_t, int64_t, const char *>{c.patchSize, 1024, "patch_size"},
+                                   {c.temporalPatchSize, 64, "temporal_patch_size"},
+                                   {c.mergeSize, 64, "merge_size"}})
+        if (value > max)
+            return Error{"image processor config '" + source + "': \"" + key + "\" " + std::to_string(value) +
+                         " is over " + std::to_string(max)};
     if (c.minPixels > c.maxPixels)
         return Error{"image processor config '" + source + "': min_pixels " + std::to_string(c.minPixels) +
                      " is above max_pixels " + std::to_string(c.maxPixels)};

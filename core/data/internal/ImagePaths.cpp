@@ -11,11 +11,14 @@ std::string resolveImagePath(const std::string &written, const std::string &data
     if (written.empty())
         return {};
     const fs::path p(written);
+    // Anything but a folder that exists under this name (a FIFO, a link loop, a device) resolves, so
+    // the image checks can say what it is instead of "not found"; they refuse it before opening it.
     auto tryPath = [](const fs::path &candidate) -> std::string {
         std::error_code ec;
-        if (fs::is_regular_file(candidate, ec))
-            return fs::absolute(candidate, ec).lexically_normal().string();
-        return {};
+        const auto st = fs::symlink_status(candidate, ec);
+        if (ec || !fs::exists(st) || fs::is_directory(fs::status(candidate, ec)))
+            return {};
+        return fs::absolute(candidate, ec).lexically_normal().string();
     };
     if (p.is_relative()) {
         if (!datasetDir.empty())
