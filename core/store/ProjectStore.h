@@ -109,7 +109,12 @@ public:
     std::map<std::string, std::string> allNotes() const; // only non-empty notes
 
     // PRAGMA integrity_check: success when SQLite finds nothing wrong, else its first findings.
+    // (open() already runs the quicker PRAGMA quick_check and refuses a damaged file.)
     Status checkIntegrity();
+    // The first SQLite error any call on this store met since it was opened, naming the file. The
+    // read accessors return plain values, so one that failed halfway (a damaged page, the disk gone)
+    // returned partial data: a command checks this before it reports what it read as a result.
+    Status health() const;
     static constexpr int schemaVersion = 1;
 
 private:

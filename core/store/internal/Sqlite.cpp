@@ -33,6 +33,7 @@ void Query::noteError(int rc, const char *what)
     if (rc == SQLITE_OK || !m_status.ok())
         return;
     m_status = m_db->error(what);
+    m_db->noteFailure(m_status);
 }
 
 Query &Query::bind(int index, int64_t value)
@@ -77,8 +78,10 @@ bool Query::next()
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE) {
         m_status = m_db->error("query");
+        m_db->noteFailure(m_status);
+    }
     return false;
 }
 
@@ -146,7 +149,9 @@ Query Db::query(const std::string &sqlText)
     if (sqlite3_prepare_v3(m_db, sqlText.c_str(), static_cast<int>(sqlText.size() + 1), SQLITE_PREPARE_PERSISTENT,
                            &stmt, nullptr) != SQLITE_OK) {
         sqlite3_finalize(stmt);
-        return Query(*this, nullptr, error("prepare"));
+        Error e = error("prepare");
+        noteFailure(e);
+        return Query(*this, nullptr, e);
     }
     m_cache.emplace(sqlText, stmt);
     return Query(*this, stmt, Status::success());
@@ -158,6 +163,7 @@ Status Db::exec(const std::string &sqlText)
     if (sqlite3_exec(m_db, sqlText.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         Error e{m_path + ": " + (message ? message : sqlite3_errmsg(m_db))};
         sqlite3_free(message);
+        noteFailure(e);
         return e;
     }
     return Status::success();

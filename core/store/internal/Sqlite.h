@@ -78,11 +78,21 @@ public:
     // "<path>: <what>: <sqlite message>"
     Error error(const std::string &what) const;
 
+    // The first error any statement on this connection met (prepare, bind, step, exec). Sticky: a
+    // read accessor that hit one returned partial data, so its caller must not report success.
+    const Status &firstFailure() const { return m_firstFailure; }
+    void noteFailure(const Status &s) const
+    {
+        if (!s.ok() && m_firstFailure.ok())
+            m_firstFailure = s;
+    }
+
 private:
     Db() = default;
     std::string m_path;
     sqlite3 *m_db = nullptr;
     std::map<std::string, sqlite3_stmt *> m_cache;
+    mutable Status m_firstFailure;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted (early return on an error).
