@@ -84,6 +84,19 @@ public:
             return {};
         return readRaw(index);
     }
+    Status verifyRecord(int64_t index, const std::string &bytes) const override
+    {
+        if (index < 0 || index >= size())
+            return Error{"sample index " + std::to_string(index) + " out of range"};
+        const detail::RecordRef &r = m_records[static_cast<size_t>(index)];
+        const std::string where = "sample '" + m_ids[static_cast<size_t>(index)] + "' (line " + std::to_string(r.line) + "): ";
+        if (bytes.size() != r.length)
+            return Error{where + "read " + std::to_string(bytes.size()) + " of its " + std::to_string(r.length) +
+                         " bytes from " + m_path + ": the file changed (or became unreadable) since it was opened"};
+        if (recordHash64(bytes) != r.hash)
+            return Error{where + "its bytes in " + m_path + " differ from when the file was opened: the file changed"};
+        return Status::success();
+    }
     int64_t line(int64_t index) const override
     {
         if (index < 0 || index >= size())
@@ -102,8 +115,8 @@ public:
         s.line = line(index);
         s.rawJson = readRaw(index);
         const std::string where = "sample '" + s.id + "' (line " + std::to_string(s.line) + "): ";
-        if (s.rawJson.size() != m_records[static_cast<size_t>(index)].length)
-            return Error{where + "could not read the record from " + m_path + " (file changed or unreadable?)"};
+        if (Status st = verifyRecord(index, s.rawJson); !st.ok())
+            return st.error();
         s.contentHash = sha1Hex(s.rawJson);
         nlohmann::json j;
         try {

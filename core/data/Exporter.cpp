@@ -3,6 +3,7 @@
 
 #include "core/data/AtomicFile.h"
 #include "core/data/Hash.h"
+#include "core/data/OutputGuard.h"
 #include "core/data/internal/ImagePaths.h"
 #include "core/data/internal/ImagePlanner.h"
 #include "core/data/internal/JsonScanner.h"
@@ -14,6 +15,8 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using ordered_json = nlohmann::ordered_json;
@@ -118,7 +121,7 @@ std::string convertRecord(const Sample &s, ExportFormat to, const std::vector<st
     return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
-Status checkTarget(const Dataset &dataset, const std::string &outPath)
+Status checkTarget(const std::string &outPath)
 {
     if (outPath.empty())
         return Error{"no output path given"};
@@ -128,9 +131,15 @@ Status checkTarget(const Dataset &dataset, const std::string &outPath)
         return Error{"output " + outPath + " is a folder; give a file name"};
     if (!fs::is_directory(out.parent_path(), ec))
         return Error{"output folder " + out.parent_path().string() + " does not exist"};
-    if (fs::exists(out, ec) && fs::equivalent(out, dataset.path(), ec))
-        return Error{"refusing to overwrite the source dataset " + dataset.path()};
     return {};
+}
+
+// The output and the manifest against everything this export reads (OutputGuard).
+Status checkNotAnInput(const std::string &outPath, const std::vector<std::string> &reads)
+{
+    if (Status s = checkOutputPath(outPath, reads, "output"); !s.ok())
+        return s;
+    return checkOutputPath(manifestPathFor(outPath), reads, "manifest");
 }
 
 } // namespace
@@ -164,8 +173,17 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
                                    const ExportOptions &options, const ProgressCallback &progress,
                                    const CancelToken *cancel)
 {
-    if (Status s = checkTarget(dataset, options.outPath); !s.ok())
+    if (Status s = checkTarget(options.outPath); !s.ok())
         return s.error();
+    std::vector<std::string> reads = {dataset.path()};
+    for (const std::string &store : storeFamily(dataset.path() + ".ostproj"))
+        reads.push_back(store);
+    for (const std::string &p : options.readPaths)
+        for (const std::string &f : storeFamily(p))
+            reads.push_back(f);
+    if (Status s = checkNotAnInput(options.outPath, reads); !s.ok())
+        return s.error();
+    std::vector<std::string> imagesRead; // checked before anything is published
     ExportReport report;
     report.outPath = options.outPath;
     report.writtenFormat = options.format == ExportFormat::Same     ? dataset.format()
@@ -190,8 +208,11 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
         const int64_t i = indices[k];
         Result<Sample> r = dataset.sample(i);
         if (!r.ok() && options.format == ExportFormat::Same) {
-            // Same format keeps bytes: a record we cannot interpret still goes out unchanged.
+            // Same format keeps bytes: a record we cannot interpret still goes out unchanged, but only
+            // the bytes that were indexed (a file cut short under us gives other ones).
             std::string raw = dataset.rawRecord(i);
+            if (Status v = dataset.verifyRecord(i, raw); !v.ok())
+                return Error{"cannot export: " + v.error().message + "; nothing was written"};
             report.warnings.push_back(r.error().message + "; written unchanged");
             if (array && k > 0)
                 raw.insert(0, ",\n");
@@ -212,9 +233,16 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
             if (resolved.empty())
                 report.warnings.push_back("sample '" + s.id + "': image '" + s.images[m] +
                                           "' not found; its path is kept as written");
-            Result<std::string> p = images.plan(s.images[m], resolved);
+            else
+                imagesRead.push_back(resolved);
+            std::string refused;
+            Result<std::string> p = images.plan(s.images[m], resolved, refused);
             if (!p.ok())
                 return p.error();
+            if (!refused.empty()) {
+                report.imagesRefused.push_back(resolved);
+                report.warnings.push_back("sample '" + s.id + "': not copied (" + refused + "); its path is kept as written");
+            }
             changed = changed || p.value() != s.images[m];
             report.pathsRewritten += p.value() != s.images[m];
             paths.push_back(p.takeValue());
@@ -243,6 +271,11 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
         if (Status s = file.write("\n]\n"); !s.ok())
             return s.error();
 
+    // Complete and synced before the manifest names its hash; nothing is renamed yet.
+    if (Status s = file.finish(); !s.ok())
+        return s.error();
+    if (Status s = checkNotAnInput(options.outPath, imagesRead); !s.ok())
+        return s.error();
     // The manifest is prepared before the output is published, so a failure leaves neither.
     AtomicFile manifest;
     if (options.writeManifest) {
@@ -257,6 +290,8 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
         m["output"] = {{"path", fs::absolute(options.outPath).lexically_normal().string()},
                        {"format", formatName(report.writtenFormat)},
                        {"count", static_cast<int64_t>(ids.size())},
+                       {"sha256", file.sha256()},
+                       {"bytes", file.bytesWritten()},
                        {"images_copied", options.copyImages},
                        {"image_paths_rewritten", report.pathsRewritten}};
         m["policy"] = options.policyJson.empty() ? ordered_json() : ordered_json::parse(options.policyJson, nullptr, false);
@@ -272,21 +307,51 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
         if (Status s = manifest.write(m.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n"); !s.ok())
             return s.error();
     }
+    if (options.writeManifest)
+        if (Status s = manifest.finish(); !s.ok())
+            return s.error();
     if (cancel && cancel->isCancelled())
         return Error{"export cancelled; nothing was written"};
-    if (Status s = file.commit(); !s.ok())
+    // Everything is written and synced; only renames are left. Images first (the output refers to
+    // them), then the manifest, then the data: between the last two a reader sees a manifest whose
+    // sha256 does not match the data, which verifyExport() reports.
+    if (Status s = images.publish(); !s.ok())
         return s.error();
-    if (options.writeManifest) {
-        if (Status s = manifest.commit(); !s.ok()) {
-            std::error_code ec;
-            fs::remove(options.outPath, ec);
-            return Error{s.error().message + " (the export was removed again)"};
-        }
-    }
+    if (options.writeManifest)
+        if (Status s = manifest.publish(); !s.ok())
+            return s.error();
+    if (Status s = file.publish(); !s.ok())
+        return Error{s.error().message + " (the manifest beside it already describes the new export)"};
     report.written = static_cast<int64_t>(ids.size());
     report.imagesCopied = images.copied();
     images.keep();
     return report;
+}
+
+Status verifyExport(const std::string &outPath)
+{
+    const std::string manifestPath = manifestPathFor(outPath);
+    std::ifstream in(manifestPath, std::ios::binary);
+    if (!in)
+        return Error{"no manifest " + manifestPath};
+    std::stringstream text;
+    text << in.rdbuf();
+    const ordered_json m = ordered_json::parse(text.str(), nullptr, false);
+    if (m.is_discarded() || !m.is_object() || !m.contains("output") || !m["output"].is_object())
+        return Error{manifestPath + ": not an export manifest"};
+    const ordered_json &o = m["output"];
+    if (!o.contains("sha256"))
+        return Status::success(); // written before manifests named their output's bytes
+    std::error_code ec;
+    const auto size = fs::file_size(outPath, ec);
+    if (ec)
+        return Error{outPath + ": cannot read it beside its manifest " + manifestPath};
+    if (o.contains("bytes") && o["bytes"].is_number_integer() && o["bytes"].get<int64_t>() != static_cast<int64_t>(size))
+        return Error{outPath + " is " + std::to_string(size) + " bytes but its manifest describes " +
+                     std::to_string(o["bytes"].get<int64_t>()) + ": the pair is torn (an interrupted export?)"};
+    if (!o["sha256"].is_string() || o["sha256"].get<std::string>() != fileSha256Hex(outPath))
+        return Error{outPath + " does not match the sha256 in " + manifestPath + ": the pair is torn (an interrupted export?)"};
+    return Status::success();
 }
 
 } // namespace ost

@@ -41,6 +41,9 @@ private:
 
 std::string sha1Hex(std::string_view bytes);
 std::string sha256Hex(std::string_view bytes);
+// A fast 64-bit content check (not cryptographic), kept per record by the index so a record read back
+// later can be compared with what was indexed: a file truncated or rewritten in place is noticed.
+uint64_t recordHash64(std::string_view bytes);
 // Hashes a file in chunks (big datasets); empty string when the file cannot be read.
 std::string fileSha256Hex(const std::string &path);
 

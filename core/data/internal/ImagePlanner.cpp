@@ -1,8 +1,15 @@
 #include "core/data/internal/ImagePlanner.h"
 
+#include "core/data/AtomicFile.h"
+#include "core/data/internal/ImageCheck.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -21,23 +28,34 @@ bool sameBytes(const fs::path &a, const fs::path &b)
 
 } // namespace
 
-ImagePlanner::ImagePlanner(std::string outDir, bool copyImages) : m_outDir(std::move(outDir)), m_copy(copyImages) {}
+ImagePlanner::ImagePlanner(std::string outDir, bool copyImages) : m_outDir(std::move(outDir)), m_copy(copyImages)
+{
+    if (m_copy)
+        removeStaleTempFiles((fs::path(m_outDir) / "images").string()); // copies of a killed export
+}
 
 ImagePlanner::~ImagePlanner()
 {
     std::error_code ec;
+    for (const Staged &s : m_staged)
+        fs::remove(s.temp, ec);
     for (const std::string &f : m_created)
         fs::remove(f, ec);
-    if (!m_created.empty() && !m_createdDir.empty())
+    if (!m_createdDir.empty())
         fs::remove(m_createdDir, ec); // only succeeds when empty
 }
 
-Result<std::string> ImagePlanner::plan(const std::string &written, const std::string &resolved)
+Result<std::string> ImagePlanner::plan(const std::string &written, const std::string &resolved, std::string &refused)
 {
+    refused.clear();
     if (resolved.empty())
         return written; // nothing better to write; the caller warns
-    if (m_copy)
-        return copyIn(resolved);
+    if (m_copy) {
+        auto copied = copyIn(resolved, refused);
+        if (copied.ok() && !refused.empty())
+            return written;
+        return copied;
+    }
     const fs::path w(written);
     std::error_code ec;
     if (w.is_absolute())
@@ -48,10 +66,17 @@ Result<std::string> ImagePlanner::plan(const std::string &written, const std::st
     return fs::path(resolved).lexically_relative(m_outDir).generic_string();
 }
 
-Result<std::string> ImagePlanner::copyIn(const std::string &resolved)
+Result<std::string> ImagePlanner::copyIn(const std::string &resolved, std::string &refused)
 {
     if (auto it = m_copies.find(resolved); it != m_copies.end())
         return it->second;
+    // Regular file, header within the pixel limit, and it decodes: anything else is not copied.
+    DatasetOptions check;
+    check.minImageSide = 1;
+    if (std::string problem = checkImageFile(resolved, check); !problem.empty()) {
+        refused = problem;
+        return std::string();
+    }
     const fs::path src(resolved);
     const fs::path dir = fs::path(m_outDir) / "images";
     std::error_code ec;
@@ -72,22 +97,41 @@ Result<std::string> ImagePlanner::copyIn(const std::string &resolved)
                 continue;
             ++m_keptCopies; // an earlier export already put this very image here
         } else {
-            const fs::path tmp = dir / ("." + name + ".tmp");
-            fs::copy_file(src, tmp, fs::copy_options::overwrite_existing, ec);
-            if (!ec)
-                fs::rename(tmp, dest, ec);
+            std::string temp = atomicTempPattern(dest.string());
+            const int fd = ::mkstemp(temp.data());
+            if (fd < 0)
+                return Error{"cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno)};
+            ::close(fd);
+            fs::copy_file(src, temp, fs::copy_options::overwrite_existing, ec);
             if (ec) {
                 const std::string why = ec.message();
-                fs::remove(tmp, ec);
+                fs::remove(temp, ec);
                 return Error{"cannot copy image " + resolved + " to " + dest.string() + ": " + why};
             }
-            m_created.push_back(dest.string());
+            fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                      fs::perms::others_read, ec);
+            m_staged.push_back({temp, dest.string()});
         }
         m_usedNames.insert(name);
         const std::string rel = "images/" + name;
         m_copies[resolved] = rel;
         return rel;
     }
+}
+
+Status ImagePlanner::publish()
+{
+    std::error_code ec;
+    for (const Staged &s : m_staged) {
+        fs::rename(s.temp, s.dest, ec);
+        if (ec)
+            return Error{"cannot move the copied image to " + s.dest + ": " + ec.message()};
+        m_created.push_back(s.dest);
+    }
+    m_staged.clear();
+    if (m_copy)
+        syncFolder((fs::path(m_outDir) / "images").string());
+    return Status::success();
 }
 
 } // namespace ost::detail

@@ -17,6 +17,20 @@ constexpr size_t kChunk = 8u << 20;
 
 inline bool isWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// A UTF-16 byte order mark, or JSON's first characters with a zero byte beside each ('{' 00 or
+// 00 '{'): UTF-16 without a mark. Either way every line would be "malformed JSON at column 1".
+bool isUtf16(const char *b, size_t len)
+{
+    const auto u = [&](size_t i) { return static_cast<unsigned char>(b[i]); };
+    if (len >= 2 && ((u(0) == 0xFF && u(1) == 0xFE) || (u(0) == 0xFE && u(1) == 0xFF)))
+        return true;
+    if (len < 4)
+        return false;
+    const bool le = (u(0) == '{' || u(0) == '[') && u(1) == 0 && u(3) == 0;
+    const bool be = u(0) == 0 && (u(1) == '{' || u(1) == '[') && u(2) == 0;
+    return le || be;
+}
+
 // Chunked reader shared by both layouts: a window [0, len) of the file starting at `start`.
 struct Window {
     int fd;
@@ -62,6 +76,8 @@ public:
         // line by line (garbage then shows up as per-line errors instead of failing the open).
         if (auto r = m_win.refill(0); !r.ok())
             return r.error();
+        if (isUtf16(m_win.buf.data(), m_win.len))
+            return Error{"the file is UTF-16, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 IN > OUT)"};
         size_t p = skipBom(0);
         while (p < m_win.len && isWs(m_win.buf[p]))
             ++p;
@@ -129,6 +145,7 @@ private:
         ref.offset = fileOffset;
         ref.length = static_cast<uint32_t>(len);
         ref.line = static_cast<uint32_t>(std::min<int64_t>(line, UINT32_MAX));
+        ref.hash = recordHash64(text);
         m_out.records.push_back(ref);
         m_out.ids.push_back(std::move(id));
     }

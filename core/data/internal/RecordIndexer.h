@@ -16,6 +16,7 @@ struct RecordRef {
     int64_t offset = 0;  // byte offset of the record in the file
     uint32_t length = 0; // bytes, without the line terminator
     uint32_t line = 0;   // 1-based line where it starts
+    uint64_t hash = 0;   // recordHash64 of its bytes when indexed
 };
 
 struct RecordIndex {
