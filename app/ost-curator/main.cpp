@@ -69,5 +69,13 @@ int main(int argc, char **argv)
     window.show();
     if (!args.isEmpty())
         QTimer::singleShot(0, &window, [&] { window.openDataset(args.front()); });
-    return app.exec();
+    // An exception escaping the event loop would abort without a word; say what it was instead.
+    try {
+        return app.exec();
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "ost-curator: internal error: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "ost-curator: internal error (unknown exception)\n");
+    }
+    return 1;
 }

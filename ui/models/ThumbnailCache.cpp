@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QGuiApplication>
+#include <QFileInfo>
 #include <QImageReader>
 #include <QPainter>
 #include <QThread>
@@ -44,6 +45,8 @@ QImage letterboxForScreen(const QImage &image, const QSize &box)
 
 QImage decodeThumbnail(const QString &path, int maxSide)
 {
+    if (!QFileInfo(path).isFile()) // a FIFO would block the reader forever
+        return {};
     QImageReader reader(path);
     reader.setAutoTransform(true);
     const QSize size = reader.size();

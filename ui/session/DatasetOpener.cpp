@@ -40,6 +40,8 @@ OpenedProject openProject(const QString &datasetPath, const ProgressCallback &pr
         out.stale = findStaleScores(*out.dataset, *out.store, out.scores.runId, out.scores.method, cancel);
     }
     out.stale.runId = out.scores.runId;
+    if (Status h = out.store->health(); !h.ok()) // fewer scores than stored must not look like the truth
+        out.error = QString::fromStdString(h.error().message);
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QGraphicsPixmapItem>
 #include <QGraphicsSimpleTextItem>
+#include <QFileInfo>
 #include <QImageReader>
 #include <QWheelEvent>
 #include <QtConcurrent/QtConcurrentRun>
@@ -53,6 +54,8 @@ void ImageView::showImage(const QString &path)
         return;
     }
     m_watcher.setFuture(QtConcurrent::run([path] {
+        if (!QFileInfo(path).isFile()) // a FIFO would block the reader forever
+            return QImage();
         QImageReader reader(path);
         reader.setAutoTransform(true);
         const QSize size = reader.size();
