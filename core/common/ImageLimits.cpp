@@ -132,11 +132,14 @@ ImageHeaderSize readImageHeaderSize(std::string_view b)
 
 std::string pixelLimitProblem(int64_t width, int64_t height, int64_t limit)
 {
-    // Both sides are below 2^32, so the product cannot overflow.
-    const int64_t pixels = width * height;
-    if (pixels <= limit)
+    // Header sides go up to 2^32 each: their product can overflow 64 bits (found by fuzz_image), so
+    // the comparison divides instead of multiplying.
+    if (width <= 0 || height <= 0 || width <= limit / height)
         return {};
-    return "is " + std::to_string(width) + "x" + std::to_string(height) + " = " + std::to_string(pixels) +
+    const unsigned __int128 pixels = static_cast<unsigned __int128>(width) * static_cast<uint64_t>(height);
+    const std::string count = pixels > static_cast<unsigned __int128>(INT64_MAX) ? std::string("over 2^63")
+                                                                              : std::to_string(static_cast<int64_t>(pixels));
+    return "is " + std::to_string(width) + "x" + std::to_string(height) + " = " + count +
            " pixels, over the limit of " + std::to_string(limit) + " (--max-image-pixels)";
 }
 

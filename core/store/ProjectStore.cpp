@@ -46,7 +46,11 @@ Status quickCheck(sql::Db &db)
     auto q = db.query("PRAGMA quick_check(5)");
     std::string findings;
     while (q.next()) {
-        const std::string line = q.text(0);
+        std::string line = q.text(0);
+        // One finding can span lines ("*** in database main ***\nOn tree page 7 ..."): errors are one line.
+        for (char &c : line)
+            if (c == '\n' || c == '\r')
+                c = ' ';
         if (line != "ok")
             findings += (findings.empty() ? "" : "; ") + line;
     }
@@ -128,7 +132,10 @@ Status ProjectStore::checkIntegrity()
     std::string findings;
     int lines = 0;
     while (q.next()) {
-        const std::string line = q.text(0);
+        std::string line = q.text(0);
+        for (char &c : line)
+            if (c == '\n' || c == '\r')
+                c = ' ';
         if (line == "ok")
             continue;
         if (++lines <= 5)
