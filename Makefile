@@ -10,7 +10,7 @@ PACKAGES := cmake g++ make pkg-config qt6-base-dev libqt6opengl6-dev qt6-charts-
             libopenblas0-pthread libbenchmark-dev xvfb xauth
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test demo screenshots clean sanitize
+.PHONY: all deps configure build test demo screenshots clean sanitize fuzz
 
 all: build
 
@@ -42,6 +42,12 @@ screenshots: build
 
 sanitize:
 	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DOST_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+
+# libFuzzer harnesses of tests/fuzz (clang, ASan + UBSan) in build-fuzz, each run for FUZZ_SECONDS
+# (default 60), one at a time; the build uses FUZZ_JOBS cores (default 1). See tools/run-fuzz.sh.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./tools/run-fuzz.sh build-fuzz
 
 clean:
 	rm -rf $(BUILD)
