@@ -5,6 +5,7 @@
 
 #include <QtTest>
 
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -85,6 +86,22 @@ private Q_SLOTS:
             QVERIFY2(why.find("damaged") != std::string::npos || why.find("malformed") != std::string::npos,
                      why.c_str());
         }
+    }
+
+    // Inputs the fuzzer once crashed on (tests/fuzz/regress/store), also without clang: refused or read,
+    // with a one-line message.
+    void fuzzRegressionInputs()
+    {
+        QTemporaryDir dir;
+        int n = 0;
+        for (const auto &e : std::filesystem::directory_iterator(std::string(OST_SOURCE_DIR) + "/tests/fuzz/regress/store")) {
+            const std::string copy = (dir.path() + "/s" + QString::number(n++) + ".ostproj").toStdString();
+            std::filesystem::copy_file(e.path(), copy);
+            auto store = ProjectStore::open(copy);
+            if (!store.ok())
+                QVERIFY2(store.error().message.find('\n') == std::string::npos, store.error().message.c_str());
+        }
+        QVERIFY(n > 0);
     }
 
     // The scores' own table damaged: the read stops early with an SQLite error, which health() keeps.

@@ -89,6 +89,20 @@ private Q_SLOTS:
         QVERIFY(parseImageProcessorConfig(R"({"min_pixels": 3136, "max_pixels": 12845056})", "p").ok());
     }
 
+    // Inputs the fuzzer once crashed on (tests/fuzz/regress/image), also without clang.
+    void fuzzRegressionInputs()
+    {
+        int n = 0;
+        for (const auto &e : fs::directory_iterator(std::string(OST_SOURCE_DIR) + "/tests/fuzz/regress/image")) {
+            std::ifstream in(e.path(), std::ios::binary);
+            const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            auto r = decodeImageBytes(bytes, e.path().filename().string());
+            QVERIFY(r.ok() || r.error().message.find('\n') == std::string::npos);
+            ++n;
+        }
+        QVERIFY(n > 0);
+    }
+
     // A FIFO would block the reader; a link loop is not "not found".
     void specialFilesSayWhatTheyAre()
     {
