@@ -221,6 +221,18 @@ Status prepareProjectSchema(sql::Db &db)
             return appId.error();
     }
 
+    if (db.readOnly()) { // nothing may be created or migrated: check, then read as it is
+        if (*appId != kProjectApplicationId)
+            return notAProject(db, *tables == 0 ? "an empty file" : "not written by OST Curator");
+        auto version = singleInteger(db, "SELECT max(version) FROM schema_version");
+        if (!version.ok())
+            return version.error();
+        if (*version != ProjectStore::schemaVersion)
+            return Error{db.path() + ": project schema " + std::to_string(*version) + " cannot be read without "
+                         "migrating it, which needs write access (this build reads " +
+                         std::to_string(ProjectStore::schemaVersion) + ")"};
+        return db.exec("PRAGMA foreign_keys=ON");
+    }
     if (*appId == 0 && *tables == 0) {
         if (Status s = createSchema(db); !s.ok())
             return s;

@@ -2,6 +2,7 @@
 // ProjectDecisions.cpp; the file layout and durability choice in ProjectSchema.cpp.
 #include "core/store/internal/ProjectStoreImpl.h"
 
+#include <filesystem>
 #include <sys/stat.h>
 
 namespace ost {
@@ -89,14 +90,22 @@ ProjectStore::ProjectStore() : d(std::make_unique<Impl>()) {}
 
 ProjectStore::~ProjectStore() = default;
 
-Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const std::string &path)
+Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const std::string &path, Access access)
 {
     if (path.empty())
         return Error{"project store: no file name given"};
     struct stat st{};
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         return Error{path + ": is a folder, not an OST Curator project file"};
-    auto db = sql::Db::open(path);
+    // SQLite's unix VFS refuses paths of 512 bytes and more with a bare "unable to open database file".
+    std::error_code ec;
+    const size_t absoluteLength = std::filesystem::absolute(path, ec).string().size();
+    if (absoluteLength >= 512)
+        return Error{path.substr(0, 60) + "...: the project path is " + std::to_string(absoluteLength) +
+                     " characters long as an absolute path; SQLite opens at most 511 (give a shorter --project)"};
+    if (access == Access::ReadOnly && ::stat(path.c_str(), &st) != 0)
+        return Error{path + ": no project store there"};
+    auto db = access == Access::ReadOnly ? sql::Db::openReadOnly(path) : sql::Db::open(path);
     if (!db.ok())
         return db.error();
     if (Status s = prepareProjectSchema(**db); !s.ok())

@@ -59,7 +59,10 @@ public:
     ProjectStore &operator=(const ProjectStore &) = delete;
 
     // Opens or creates. Default path for a dataset: "<dataset>.ostproj" beside it.
-    static Result<std::unique_ptr<ProjectStore>> open(const std::string &path);
+    enum class Access { ReadWrite, ReadOnly };
+    // ReadOnly (rank, export): creates nothing, migrates nothing, and works in a read-only folder;
+    // every write then fails with SQLite's "attempt to write a readonly database".
+    static Result<std::unique_ptr<ProjectStore>> open(const std::string &path, Access access = Access::ReadWrite);
     static std::string defaultPathFor(const std::string &datasetPath);
     const std::string &path() const;
 

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <cmath>
+#include <unistd.h>
 #include <limits>
 
 namespace ost::sql {
@@ -126,6 +128,39 @@ Result<std::unique_ptr<Db>> Db::open(const std::string &path)
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         Error e = db->m_db ? db->error("cannot open") : Error{path + ": cannot open: out of memory"};
+        return e;
+    }
+    sqlite3_extended_result_codes(db->m_db, 1);
+    return db;
+}
+
+Result<std::unique_ptr<Db>> Db::openReadOnly(const std::string &path)
+{
+    std::unique_ptr<Db> db(new Db);
+    db->m_path = path;
+    db->m_readOnly = true;
+    std::string folder = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+    if (folder.empty())
+        folder = path.rfind('/', 0) == 0 ? "/" : ".";
+    const bool writableFolder = ::access(folder.c_str(), W_OK) == 0;
+    std::string name = path;
+    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    if (!writableFolder) {
+        // file: URI with every byte that URIs treat specially escaped.
+        name = "file:";
+        static const char *hex = "0123456789ABCDEF";
+        for (unsigned char c : path) {
+            if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~')
+                name += static_cast<char>(c);
+            else
+                name += {'%', hex[c >> 4], hex[c & 15]};
+        }
+        name += "?immutable=1";
+        flags |= SQLITE_OPEN_URI;
+    }
+    const int rc = sqlite3_open_v2(name.c_str(), &db->m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        Error e = db->m_db ? db->error("cannot open read-only") : Error{path + ": cannot open: out of memory"};
         return e;
     }
     sqlite3_extended_result_codes(db->m_db, 1);

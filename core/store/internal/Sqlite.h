@@ -59,6 +59,10 @@ public:
     // Opens (creating when absent) read-write. Nothing is read or written until the first query, so a
     // file that is not a database is only noticed then.
     static Result<std::unique_ptr<Db>> open(const std::string &path);
+    // Read-only, creating nothing. In a folder we cannot write (where SQLite could not make the WAL
+    // index, -shm) the file is opened as immutable: nobody can be writing it there either.
+    static Result<std::unique_ptr<Db>> openReadOnly(const std::string &path);
+    bool readOnly() const { return m_readOnly; }
     ~Db();
     Db(const Db &) = delete;
     Db &operator=(const Db &) = delete;
@@ -93,6 +97,7 @@ private:
     sqlite3 *m_db = nullptr;
     std::map<std::string, sqlite3_stmt *> m_cache;
     mutable Status m_firstFailure;
+    bool m_readOnly = false;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted (early return on an error).
