@@ -33,12 +33,18 @@ inline uint32_t floatToBits(float f)
     return u;
 }
 
-inline uint16_t u16At(const uint8_t *p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+// The file is little-endian, as every host we build for (the reader assumes it too).
+inline uint16_t u16At(const uint8_t *p)
+{
+    uint16_t v;
+    std::memcpy(&v, p, 2);
+    return v;
+}
 
 // IEEE half to float, exact for every value (subnormals included), without branches or tables:
 // normal numbers are rebiased by moving the exponent and scaling by 2^-112; subnormals are
-// built as (0.5 + m/2^24 in float) - 0.5, which is exact. (The method of the FP16 library that
-// ggml uses.)
+// built as (0.5 + m/2^24 in float) - 0.5, which is exact; a mask picks one (the method of the
+// FP16 library that ggml uses). tst_gguf checks all 65536 halves.
 inline float halfToFloat(uint16_t h)
 {
     const uint32_t w = static_cast<uint32_t>(h) << 16;
@@ -46,8 +52,16 @@ inline float halfToFloat(uint16_t h)
     const uint32_t twoW = w + w;
     const float normalized = bitsToFloat((twoW >> 4) + (0xE0u << 23)) * 0x1.0p-112f;
     const float denormalized = bitsToFloat((twoW >> 17) | (126u << 23)) - 0.5f;
-    const uint32_t magnitude = twoW < (1u << 27) ? floatToBits(denormalized) : floatToBits(normalized);
+    const uint32_t subnormal = 0u - static_cast<uint32_t>(twoW < (1u << 27)); // all ones or zero: a select
+    const uint32_t magnitude = (floatToBits(denormalized) & subnormal) | (floatToBits(normalized) & ~subnormal);
     return bitsToFloat(sign | magnitude);
+}
+
+inline uint32_t u32At(const uint8_t *p)
+{
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
 }
 
 inline float halfAt(const uint8_t *p) { return halfToFloat(u16At(p)); }
@@ -56,14 +70,14 @@ inline float halfAt(const uint8_t *p) { return halfToFloat(u16At(p)); }
 // Each follows the order of operations of gguf-py's quants.py (e.g. (d * q) - m, not d * q - m
 // fused, and the scale products d * sc computed first), so the float32 roundings are the same.
 
-void blockF32(const uint8_t *b, float *y) { std::memcpy(y, b, 4); }
+void blockF32(const uint8_t *__restrict b, float *__restrict y) { *y = bitsToFloat(u32At(b)); }
 
-void blockF16(const uint8_t *b, float *y) { *y = halfAt(b); }
+void blockF16(const uint8_t *__restrict b, float *__restrict y) { *y = halfAt(b); }
 
-void blockBF16(const uint8_t *b, float *y) { *y = bitsToFloat(static_cast<uint32_t>(u16At(b)) << 16); }
+void blockBF16(const uint8_t *__restrict b, float *__restrict y) { *y = bitsToFloat(static_cast<uint32_t>(u16At(b)) << 16); }
 
 // d (f16), qs[16]: element j is the low nibble of qs[j], element j+16 the high one; x = d * (q - 8).
-void blockQ4_0(const uint8_t *b, float *y)
+void blockQ4_0(const uint8_t *__restrict b, float *__restrict y)
 {
     const float d = halfAt(b);
     const uint8_t *qs = b + 2;
@@ -74,7 +88,7 @@ void blockQ4_0(const uint8_t *b, float *y)
 }
 
 // d, m (f16), qs[16]; x = d * q + m.
-void blockQ4_1(const uint8_t *b, float *y)
+void blockQ4_1(const uint8_t *__restrict b, float *__restrict y)
 {
     const float d = halfAt(b);
     const float m = halfAt(b + 2);
@@ -85,43 +99,44 @@ void blockQ4_1(const uint8_t *b, float *y)
     }
 }
 
-inline uint32_t u32At(const uint8_t *p)
-{
-    return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) | (static_cast<uint32_t>(p[2]) << 16) |
-           (static_cast<uint32_t>(p[3]) << 24);
-}
+// 1 << j, as a table: a mask per lane vectorises where a shift by the lane index would not (SSE2
+// has no per-lane shift).
+constexpr uint32_t kBit[32] = {
+    1u << 0,  1u << 1,  1u << 2,  1u << 3,  1u << 4,  1u << 5,  1u << 6,  1u << 7,  1u << 8,  1u << 9,  1u << 10,
+    1u << 11, 1u << 12, 1u << 13, 1u << 14, 1u << 15, 1u << 16, 1u << 17, 1u << 18, 1u << 19, 1u << 20, 1u << 21,
+    1u << 22, 1u << 23, 1u << 24, 1u << 25, 1u << 26, 1u << 27, 1u << 28, 1u << 29, 1u << 30, 1u << 31};
 
 // d (f16), qh (u32: bit j is bit 4 of element j), qs[16] as Q4_0; x = d * (q - 16).
-void blockQ5_0(const uint8_t *b, float *y)
+void blockQ5_0(const uint8_t *__restrict b, float *__restrict y)
 {
     const float d = halfAt(b);
     const uint32_t qh = u32At(b + 2);
     const uint8_t *qs = b + 6;
     for (int j = 0; j < 16; ++j) {
-        const int lo = (qs[j] & 0x0F) | static_cast<int>(((qh >> j) & 1u) << 4);
-        const int hi = (qs[j] >> 4) | static_cast<int>(((qh >> (j + 16)) & 1u) << 4);
+        const int lo = (qs[j] & 0x0F) | ((qh & kBit[j]) ? 16 : 0);
+        const int hi = (qs[j] >> 4) | ((qh & kBit[j + 16]) ? 16 : 0);
         y[j] = d * static_cast<float>(lo - 16);
         y[j + 16] = d * static_cast<float>(hi - 16);
     }
 }
 
 // d, m (f16), qh, qs[16]; x = d * q + m.
-void blockQ5_1(const uint8_t *b, float *y)
+void blockQ5_1(const uint8_t *__restrict b, float *__restrict y)
 {
     const float d = halfAt(b);
     const float m = halfAt(b + 2);
     const uint32_t qh = u32At(b + 4);
     const uint8_t *qs = b + 8;
     for (int j = 0; j < 16; ++j) {
-        const int lo = (qs[j] & 0x0F) | static_cast<int>(((qh >> j) & 1u) << 4);
-        const int hi = (qs[j] >> 4) | static_cast<int>(((qh >> (j + 16)) & 1u) << 4);
+        const int lo = (qs[j] & 0x0F) | ((qh & kBit[j]) ? 16 : 0);
+        const int hi = (qs[j] >> 4) | ((qh & kBit[j + 16]) ? 16 : 0);
         y[j] = d * static_cast<float>(lo) + m;
         y[j + 16] = d * static_cast<float>(hi) + m;
     }
 }
 
 // d (f16), qs[32] int8; x = q * d.
-void blockQ8_0(const uint8_t *b, float *y)
+void blockQ8_0(const uint8_t *__restrict b, float *__restrict y)
 {
     const float d = halfAt(b);
     const auto *qs = reinterpret_cast<const int8_t *>(b + 2);
@@ -131,7 +146,7 @@ void blockQ8_0(const uint8_t *b, float *y)
 
 // scales[16] (low nibble: scale, high: min, per 16 values), qs[64] (2 bits), d, dmin (f16).
 // Element 128h + 32s + l is bits 2s of qs[32h + l]; x = (d * sc) * q - (dmin * m).
-void blockQ2_K(const uint8_t *b, float *y)
+void blockQ2_K(const uint8_t *__restrict b, float *__restrict y)
 {
     const uint8_t *scales = b;
     const uint8_t *qs = b + 16;
@@ -155,7 +170,7 @@ void blockQ2_K(const uint8_t *b, float *y)
 // hmask[32], qs[64] (2 low bits), scales[12] (16 six-bit scales), d (f16). Element 128h + 32s + l
 // has low bits 2s of qs[32h + l] and, at 32b + l, high bit b of hmask[l] (set means no offset);
 // x = (d * (sc - 32)) * (low - 4 * !high).
-void blockQ3_K(const uint8_t *b, float *y)
+void blockQ3_K(const uint8_t *__restrict b, float *__restrict y)
 {
     const uint8_t *hmask = b;
     const uint8_t *qs = b + 32;
@@ -169,16 +184,17 @@ void blockQ3_K(const uint8_t *b, float *y)
     }
     for (int h = 0; h < 2; ++h) {
         for (int s = 0; s < 4; ++s) {
-            const int bit = h * 4 + s; // hmask bit for elements 32*bit ..
-            const uint8_t *q = qs + h * 32;
-            float *out = y + bit * 32;
-            const float d0 = dl[bit * 2];
-            const float d1 = dl[bit * 2 + 1];
-            for (int l = 0; l < 32; ++l) {
-                const int low = (q[l] >> (2 * s)) & 3;
-                const int noOffset = (hmask[l] >> bit) & 1;
-                const float v = static_cast<float>(low - ((noOffset ^ 1) << 2));
-                out[l] = (l < 16 ? d0 : d1) * v;
+            const int bit = h * 4 + s; // hmask bit of elements 32 * bit ..
+            for (int half = 0; half < 2; ++half) {
+                const uint8_t *q = qs + h * 32 + half * 16;
+                const uint8_t *m = hmask + half * 16;
+                const float scale = dl[bit * 2 + half];
+                float *out = y + bit * 32 + half * 16;
+                for (int l = 0; l < 16; ++l) {
+                    const int low = (q[l] >> (2 * s)) & 3;
+                    const int offset = (m[l] & (1 << bit)) ? 0 : 4;
+                    out[l] = scale * static_cast<float>(low - offset);
+                }
             }
         }
     }
@@ -197,7 +213,7 @@ inline void scaleMinK4(const uint8_t *s, float d, float dmin, float *dl, float *
 
 // d, dmin (f16), scales[12], qs[128]: element 64c + 32s + l is nibble s of qs[32c + l], group
 // 2c + s; x = (d * sc) * q - (dmin * m).
-void blockQ4_K(const uint8_t *b, float *y)
+void blockQ4_K(const uint8_t *__restrict b, float *__restrict y)
 {
     float dl[8], ml[8];
     scaleMinK4(b + 4, halfAt(b), halfAt(b + 2), dl, ml);
@@ -215,7 +231,7 @@ void blockQ4_K(const uint8_t *b, float *y)
 }
 
 // d, dmin, scales[12], qh[32], qs[128]: as Q4_K plus bit 4 of element 32g + l from bit g of qh[l].
-void blockQ5_K(const uint8_t *b, float *y)
+void blockQ5_K(const uint8_t *__restrict b, float *__restrict y)
 {
     float dl[8], ml[8];
     scaleMinK4(b + 4, halfAt(b), halfAt(b + 2), dl, ml);
@@ -227,8 +243,8 @@ void blockQ5_K(const uint8_t *b, float *y)
         float *hi = lo + 32;
         const int g0 = 2 * c, g1 = 2 * c + 1;
         for (int l = 0; l < 32; ++l) {
-            const int a = (q[l] & 0x0F) | (((qh[l] >> g0) & 1) << 4);
-            const int e = (q[l] >> 4) | (((qh[l] >> g1) & 1) << 4);
+            const int a = (q[l] & 0x0F) | ((qh[l] & (1 << g0)) ? 16 : 0);
+            const int e = (q[l] >> 4) | ((qh[l] & (1 << g1)) ? 16 : 0);
             lo[l] = dl[g0] * static_cast<float>(a) - ml[g0];
             hi[l] = dl[g1] * static_cast<float>(e) - ml[g1];
         }
@@ -238,7 +254,7 @@ void blockQ5_K(const uint8_t *b, float *y)
 // ql[128] (4 low bits), qh[64] (2 high bits), scales[16] int8, d (f16). Element 128h + 64s + l
 // (l < 64) is nibble s of ql[64h + l]; element 128h + 32t + l (l < 32) has high bits 2t of
 // qh[32h + l]; x = (d * sc) * (q - 32), one scale per 16 values.
-void blockQ6_K(const uint8_t *b, float *y)
+void blockQ6_K(const uint8_t *__restrict b, float *__restrict y)
 {
     const uint8_t *ql = b;
     const uint8_t *qh = b + 128;
@@ -252,22 +268,24 @@ void blockQ6_K(const uint8_t *b, float *y)
         const uint8_t *h8 = qh + h * 32;
         float *out = y + h * 128;
         const float *dh = dl + h * 8;
-        for (int l = 0; l < 32; ++l) {
-            const int q0 = ((l8[l] & 0x0F) | (((h8[l] >> 0) & 3) << 4)) - 32;
-            const int q1 = ((l8[l + 32] & 0x0F) | (((h8[l] >> 2) & 3) << 4)) - 32;
-            const int q2 = ((l8[l] >> 4) | (((h8[l] >> 4) & 3) << 4)) - 32;
-            const int q3 = ((l8[l + 32] >> 4) | (((h8[l] >> 6) & 3) << 4)) - 32;
-            const int g = l >> 4;
-            out[l] = dh[0 + g] * static_cast<float>(q0);
-            out[l + 32] = dh[2 + g] * static_cast<float>(q1);
-            out[l + 64] = dh[4 + g] * static_cast<float>(q2);
-            out[l + 96] = dh[6 + g] * static_cast<float>(q3);
+        for (int half = 0; half < 2; ++half) {
+            const float d0 = dh[0 + half], d1 = dh[2 + half], d2 = dh[4 + half], d3 = dh[6 + half];
+            for (int l = half * 16; l < half * 16 + 16; ++l) {
+                const int q0 = ((l8[l] & 0x0F) | ((h8[l] & 0x03) << 4)) - 32;
+                const int q1 = ((l8[l + 32] & 0x0F) | ((h8[l] & 0x0C) << 2)) - 32;
+                const int q2 = ((l8[l] >> 4) | (h8[l] & 0x30)) - 32;
+                const int q3 = ((l8[l + 32] >> 4) | ((h8[l] & 0xC0) >> 2)) - 32;
+                out[l] = d0 * static_cast<float>(q0);
+                out[l + 32] = d1 * static_cast<float>(q1);
+                out[l + 64] = d2 * static_cast<float>(q2);
+                out[l + 96] = d3 * static_cast<float>(q3);
+            }
         }
     }
 }
 
 // d (f32), qs[256] int8, bsums[16] (for dot products; unused here); x = q * d.
-void blockQ8_K(const uint8_t *b, float *y)
+void blockQ8_K(const uint8_t *__restrict b, float *__restrict y)
 {
     float d;
     std::memcpy(&d, b, 4);
@@ -281,9 +299,17 @@ using RunFn = void (*)(const uint8_t *, float *, int64_t);
 
 // The loop over blocks, instantiated per type so the block function inlines.
 template <BlockFn Block, int Elements, int Bytes>
-void runBlocks(const uint8_t *src, float *dst, int64_t blocks)
+void runBlocks(const uint8_t *__restrict src, float *__restrict dst, int64_t blocks)
 {
-    for (int64_t i = 0; i < blocks; ++i)
+    int64_t i = 0;
+    if constexpr (Elements == 1) {
+        // One-value "blocks" (F16, BF16, F32) go 16 at a time: a loop of known length is one the
+        // compiler vectorises at -O2.
+        for (; i + 16 <= blocks; i += 16)
+            for (int k = 0; k < 16; ++k)
+                Block(src + (i + k) * Bytes, dst + i + k);
+    }
+    for (; i < blocks; ++i)
         Block(src + i * Bytes, dst + i * Elements);
 }
 
