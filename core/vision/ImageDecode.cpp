@@ -134,8 +134,8 @@ Result<RgbImage> decodeImageBytes(const std::vector<uint8_t> &bytes, const std::
     cv::Mat decoded;
     try {
         decoded = cv::imdecode(bytes, flags);
-    } catch (const cv::Exception &e) {
-        return imageError(name, std::string("cannot decode: ") + e.what());
+    } catch (const cv::Exception &e) { // e.what() spans lines (found by fuzz_image); e.err is the reason
+        return imageError(name, "cannot decode: OpenCV refused it (" + e.err + ")");
     } catch (const std::bad_alloc &) {
         return imageError(name, "out of memory while decoding");
     }

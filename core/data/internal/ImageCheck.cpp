@@ -50,8 +50,8 @@ std::string checkImageFile(const std::string &path, const DatasetOptions &option
         img = cv::imread(path, cv::IMREAD_COLOR);
     } catch (const std::bad_alloc &) {
         return "out of memory decoding image " + path;
-    } catch (const cv::Exception &e) {
-        return "cannot decode image " + path + ": " + e.what();
+    } catch (const cv::Exception &e) { // e.what() spans lines; e.err is the reason
+        return "cannot decode image " + path + ": OpenCV refused it (" + e.err + ")";
     }
     if (img.empty())
         return "image " + path + " is corrupt or not a supported image format";

@@ -9,6 +9,21 @@
 
 namespace ost::sql {
 
+namespace {
+
+// SQLite quotes schema text in some messages ("malformed database schema (runs) - ..."), newlines and
+// all (found by fuzz_store): errors are one line.
+std::string oneLine(std::string s)
+{
+    for (char &c : s)
+        if (c == '\n' || c == '\r' || c == '\t')
+            c = ' ';
+    return s;
+}
+
+} // namespace
+
+
 // ---- Query -------------------------------------------------------------------------------------
 
 Query::Query(Db &db, sqlite3_stmt *stmt, Status prepareStatus)
@@ -196,7 +211,7 @@ Status Db::exec(const std::string &sqlText)
 {
     char *message = nullptr;
     if (sqlite3_exec(m_db, sqlText.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        Error e{m_path + ": " + (message ? message : sqlite3_errmsg(m_db))};
+        Error e{m_path + ": " + oneLine(message ? message : sqlite3_errmsg(m_db))};
         sqlite3_free(message);
         noteFailure(e);
         return e;
@@ -210,7 +225,7 @@ int64_t Db::changes() const { return sqlite3_changes64(m_db); }
 
 Error Db::error(const std::string &what) const
 {
-    return Error{m_path + ": " + what + ": " + sqlite3_errmsg(m_db) + " (code " +
+    return Error{m_path + ": " + what + ": " + oneLine(sqlite3_errmsg(m_db)) + " (code " +
                  std::to_string(sqlite3_extended_errcode(m_db)) + ")"};
 }
 
