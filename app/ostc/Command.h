@@ -56,9 +56,18 @@ struct BenchRegistration {
     explicit BenchRegistration(Command c) { benchTable()[c.name] = std::move(c); }
 };
 
+// The strict number readers behind Args::number()/integer() (plain decimal, finite, no overflow), for
+// values that come inside another argument (--shard I/N).
+bool parseDecimal(const std::string &text, double &out);
+bool parseWholeNumber(const std::string &text, long long &out);
+
 // "unknown option --top-procent (did you mean --top-percent?); see ostc export --help"
 std::string unknownOptionMessage(const std::string &commandName, const std::string &flag,
                                  const std::vector<std::string> &known);
+
+// An id as one field of a line-based output (rank, loss): tab, newline, carriage return and backslash
+// escaped as \t \n \r \\, and a leading '#' (a comment line to readers) as \#.
+std::string tsvField(const std::string &id);
 
 // Prints "ostc NAME: message" to stderr and returns code.
 int fail(const std::string &command, const std::string &message, int code = Failure);

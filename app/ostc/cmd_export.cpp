@@ -4,6 +4,7 @@
 #include "core/data/Dataset.h"
 #include "core/data/ExportPolicy.h"
 #include "core/data/Exporter.h"
+#include "core/ost/RunSettings.h"
 #include "core/store/ProjectStore.h"
 
 #include <nlohmann/json.hpp>
@@ -137,7 +138,7 @@ int run(Args &args)
     const std::string method = args.value("--method", "ost");
     int64_t usedRun = -1;
     if (fileExists(projectPath)) {
-        auto store = ost::ProjectStore::open(projectPath);
+        auto store = ost::ProjectStore::open(projectPath, ost::ProjectStore::Access::ReadOnly);
         if (!store.ok())
             return fail("export", store.error().message, BadInput);
         for (const auto &[id, d] : (*store)->decisions())
@@ -149,10 +150,15 @@ int run(Args &args)
                                             : "no scoring run in " + projectPath + ": score the dataset first",
                             BadInput);
             usedRun = info->id;
+            if (auto settings = ost::RunSettings::fromJson(info->settingsJson); settings.ok())
+                options.readPaths.push_back(settings->referencePath); // never overwritten by the export
             utilities = (*store)->scoreMap(info->id, method);
             if (utilities.empty())
                 return fail("export", "run " + std::to_string(info->id) + " has no '" + method + "' scores", BadInput);
         }
+        // A damaged page can end a read early: fewer scores or decisions would export the wrong subset.
+        if (const ost::Status h = (*store)->health(); !h.ok())
+            return fail("export", h.error().message, BadInput);
     } else if (needsScores || args.has("--project")) {
         return fail("export", "no project at " + projectPath + (needsScores ? ": score the dataset first" : ""),
                     BadInput);
@@ -166,6 +172,9 @@ int run(Args &args)
     if (policy.withinGroups && selection.noGroupValues())
         return fail("export", policy.withinGroups->noValuesMessage(), BadInput);
 
+    options.readPaths.push_back(projectPath);
+    if (args.has("--ids"))
+        options.readPaths.push_back(args.value("--ids", ""));
     options.outPath = *out;
     options.copyImages = args.has("--copy-images");
     options.policyJson = policy.toJson();
@@ -176,7 +185,9 @@ int run(Args &args)
     auto written = ost::exportSamples(ds, selection.indices, options);
     if (!written.ok())
         return fail("export", written.error().message,
-                    written.error().message.find("cannot export") == 0 ? BadInput : Failure);
+                    written.error().message.find("cannot export") == 0 ? BadInput
+                    : written.error().message.find("refusing") == 0   ? Usage
+                                                                       : Failure);
     const ost::ExportReport &r = *written;
 
     if (args.has("--json")) {
@@ -197,6 +208,7 @@ int run(Args &args)
         }
         j["image_paths_rewritten"] = r.pathsRewritten;
         j["images_copied"] = r.imagesCopied;
+        j["images_refused"] = r.imagesRefused;
         j["warnings"] = r.warnings;
         std::cout << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     } else {
@@ -207,7 +219,11 @@ int run(Args &args)
                   << "dropped " << selection.dropped << ", forced keeps " << selection.forcedKeeps
                   << (needsScores ? ", unscored " + std::to_string(selection.unscored) : std::string())
                   << (policy.withinGroups ? ", groups " + std::to_string(selection.groups) : std::string()) << "\n"
-                  << "image paths rewritten " << r.pathsRewritten << ", images copied " << r.imagesCopied << "\n"
+                  << "image paths rewritten " << r.pathsRewritten << ", images copied " << r.imagesCopied
+                  << (r.imagesRefused.empty() ? std::string()
+                                              : ", refused " + std::to_string(r.imagesRefused.size()) +
+                                                    " that are not readable images (see the warnings)")
+                  << "\n"
                   << "manifest: " << r.manifestPath << "\n";
         const size_t shown = std::min<size_t>(r.warnings.size(), 20);
         for (size_t i = 0; i < shown; ++i)

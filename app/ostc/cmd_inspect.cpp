@@ -82,13 +82,23 @@ int run(Args &args)
     ost::DatasetOptions options;
     options.imageRoot = args.value("--image-root", "");
     options.checkImages = !args.has("--no-images");
+    // With --json a script reads standard output only: a file that is no dataset is JSON there too.
+    const auto failWith = [&](const std::string &message, int code) {
+        if (asJson) {
+            nlohmann::ordered_json j;
+            j["file"] = path;
+            j["error"] = message;
+            std::cout << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+        }
+        return fail("inspect", message, code);
+    };
     if (::access(path.c_str(), R_OK) != 0)
-        return fail("inspect", "cannot read " + path, Failure);
+        return failWith("cannot read " + path, Failure);
 
     const auto start = std::chrono::steady_clock::now();
     auto opened = ost::Dataset::open(path, options);
     if (!opened.ok())
-        return fail("inspect", opened.error().message, BadInput);
+        return failWith(opened.error().message, BadInput);
     const ost::Dataset &ds = *opened.value();
     const auto issues = ost::validateDataset(ds, options);
 

@@ -6,6 +6,7 @@
 #include "core/model/internal/VisionLanguageModel.h"
 
 #include <cstdio>
+#include <cmath>
 #include <iostream>
 
 namespace ostc {
@@ -15,8 +16,9 @@ const char *kUsage = R"(usage: ostc loss DATASET [--model DIR|builtin-tiny] [opt
 
 Prints "id<TAB>loss" for every sample: the mean cross-entropy of the assistant answer (and its
 <|im_end|>) under the proxy model, with the Qwen2-VL chat template. A sample that cannot be
-encoded (missing image, bad placeholders, too long) is reported on stderr and skipped; the exit
-code is then 3.
+encoded (missing image, bad placeholders, too long) or whose loss is not finite is reported on
+stderr and skipped; the exit code is then 3 (unless --allow-errors). Ids are escaped (\t \n \r \\,
+a leading \#) so that every line is one sample.
 
 options:
   --model M         builtin-tiny (default, seed 0) or a Hugging Face Qwen2-VL / Qwen2.5-VL folder
@@ -26,6 +28,7 @@ options:
   --max-tokens N    per-sample token limit (default 2048)
   --max-pixels N    cap on pixels per image (default: the model's preprocessor setting)
   --seed S          builtin-tiny initialisation seed (default 0)
+  --allow-errors    exit 0 even when samples failed
 )";
 
 int run(Args &args)
@@ -40,6 +43,8 @@ int run(Args &args)
     const auto seed = args.integer("--seed");
     if (!args.error().empty())
         return fail("loss", args.error(), Usage);
+    if ((limit && *limit < 0) || (maxTokens && *maxTokens < 1) || (maxPixels && *maxPixels < 0))
+        return fail("loss", "--limit must be >= 0 (0: all), --max-tokens >= 1 and --max-pixels >= 0", Usage);
     if (args.positional().size() != 1)
         return fail("loss", std::string("give one DATASET\n") + kUsage, Usage);
 
@@ -92,7 +97,13 @@ int run(Args &args)
         try {
             const auto batch = ost::model::collate({encoded.value()}, proxy->encoder->padTokenId(), device);
             const double loss = model.perSampleLoss(batch)[0].item<double>();
-            std::printf("%s\t%.6f\n", sample->id.c_str(), loss);
+            if (!std::isfinite(loss)) { // NaN weights or a bad rms_norm_eps: no number to rank by
+                std::cerr << "ostc loss: sample '" << sample->id << "': the loss is " << loss
+                          << " (not finite: check the model's weights and config)\n";
+                ++failed;
+                continue;
+            }
+            std::printf("%s\t%.6f\n", tsvField(sample->id).c_str(), loss);
             std::fflush(stdout);
         } catch (const c10::Error &e) { // without LibTorch's C++ backtrace
             std::cerr << "ostc loss: sample '" << sample->id << "': " << e.what_without_backtrace() << "\n";
@@ -103,11 +114,12 @@ int run(Args &args)
         }
     }
     if (failed)
-        std::cerr << "ostc loss: " << failed << " sample(s) failed\n";
-    return failed ? BadInput : Ok;
+        std::cerr << "ostc loss: " << failed << " sample(s) failed"
+                  << (args.has("--allow-errors") ? "" : "; --allow-errors to exit 0 anyway") << "\n";
+    return failed && !args.has("--allow-errors") ? BadInput : Ok;
 }
 
-const CommandRegistration reg({"loss", "per-sample SFT loss of a dataset under the proxy model", kUsage, run, {},
+const CommandRegistration reg({"loss", "per-sample SFT loss of a dataset under the proxy model", kUsage, run, {"--allow-errors"},
                                {"--model", "--limit", "--device", "--precision", "--max-tokens", "--max-pixels",
                                 "--seed"}});
 

@@ -1,6 +1,7 @@
 // `ostc merge OUT SHARDS...`: joins the stores of a sharded run into one project store.
 #include "Command.h"
 
+#include "core/data/OutputGuard.h"
 #include "core/jobs/ShardMerge.h"
 #include "core/store/ProjectStore.h"
 
@@ -23,6 +24,10 @@ int run(Args &args)
 {
     if (args.positional().size() < 2)
         return fail("merge", "give the output store and at least one shard store (see ostc merge --help)", Usage);
+    const std::vector<std::string> shardList(args.positional().begin() + 1, args.positional().end());
+    // Before the output is opened (which creates it): it must not be a shard, or the dataset beside it.
+    if (ost::Status s = ost::checkOutputPath(args.positional().front(), shardList, "merged store"); !s.ok())
+        return fail("merge", s.error().message, Usage);
     auto out = ost::ProjectStore::open(args.positional().front());
     if (!out.ok())
         return fail("merge", out.error().message, BadInput);

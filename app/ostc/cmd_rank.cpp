@@ -42,7 +42,7 @@ bool fileExists(const std::string &path)
 
 void printRow(int64_t rank, const Ranked &r, ost::Decision d)
 {
-    std::printf("%6lld  %-32s %14.6g  %s\n", static_cast<long long>(rank), r.id.c_str(), r.utility,
+    std::printf("%6lld  %-32s %14.6g  %s\n", static_cast<long long>(rank), tsvField(r.id).c_str(), r.utility,
                 ost::decisionName(d).c_str());
 }
 
@@ -64,7 +64,7 @@ int run(Args &args)
         return fail("rank", "no project at " + projectPath + ": score the dataset first (ostc score " + dataset + ")",
                     BadInput);
 
-    auto opened = ost::ProjectStore::open(projectPath);
+    auto opened = ost::ProjectStore::open(projectPath, ost::ProjectStore::Access::ReadOnly);
     if (!opened.ok())
         return fail("rank", opened.error().message, BadInput);
     ost::ProjectStore &store = **opened;
@@ -101,6 +101,9 @@ int run(Args &args)
         return it == decisions.end() ? ost::Decision::Auto : it->second;
     };
 
+    // A damaged page can end a read early: never print a partial ranking as the ranking.
+    if (const ost::Status h = store.health(); !h.ok())
+        return fail("rank", h.error().message, BadInput);
     const auto n = static_cast<long long>(ranked.size());
     std::printf("# run %lld \"%s\" (%s), method %s, %lld samples scored\n", static_cast<long long>(info->id),
                 info->name.c_str(), info->status.c_str(), method.c_str(), n);

@@ -49,7 +49,12 @@ options:
   --project P         project store (default DATASET.ostproj)
   --resume RUN        continue run RUN (with its stored settings)
   --new-run           always start a new run
+  --allow-errors      exit 0 even when some samples could not be scored (default: exit 3)
   --quiet             no progress bar
+
+Ctrl-C and SIGTERM (what Slurm sends at the time limit) both stop between batches.
+exit status: 0 done, 3 bad input or samples that failed, 130 stopped (resume with the same command),
+2 usage, 1 other failures.
 )";
 
 ost::CancelToken *g_cancel = nullptr;
@@ -102,24 +107,30 @@ int run(Args &args)
     s.precision = args.value("--precision", s.precision);
     s.seed = static_cast<uint64_t>(args.integer("--seed").value_or(0));
     s.limit = args.integer("--limit").value_or(0);
-    if (auto b = args.value("--baselines"))
+    if (auto b = args.value("--baselines")) {
         s.baselines = splitList(*b);
+        for (const std::string &name : s.baselines)
+            if (name != "loss" && name != "ifd" && name != "length" && name != "random")
+                return fail("score", "--baselines: unknown baseline '" + name + "' (known: loss, ifd, length, random, none)",
+                            Usage);
+    }
     const auto resume = args.integer("--resume");
     if (!args.error().empty())
         return fail("score", args.error(), Usage);
     if (auto shard = args.value("--shard")) {
         const auto slash = shard->find('/');
-        try {
-            if (slash == std::string::npos)
-                throw std::invalid_argument("no /");
-            s.shardIndex = std::stoll(shard->substr(0, slash));
-            s.shardCount = std::stoll(shard->substr(slash + 1));
-        } catch (const std::exception &) {
+        long long index = 0, count = 0;
+        // Both parts whole: "1/3/5" was read as 1/3.
+        if (slash == std::string::npos || !parseWholeNumber(shard->substr(0, slash), index) ||
+            !parseWholeNumber(shard->substr(slash + 1), count))
             return fail("score", "--shard expects I/N (e.g. 3/8), got '" + *shard + "'", Usage);
-        }
+        s.shardIndex = index;
+        s.shardCount = count;
         if (s.shardCount < 1 || s.shardIndex < 0 || s.shardIndex >= s.shardCount)
             return fail("score", "--shard " + *shard + ": need 0 <= I < N", Usage);
     }
+    if (s.limit < 0)
+        return fail("score", "--limit must be >= 0 (0: no limit)", Usage);
     if (s.batchSize < 1 || s.learningRate <= 0 || s.warmupFraction < 0 || s.warmupFraction > 1 || s.warmupEpochs < 0)
         return fail("score", "--batch must be >= 1, --lr > 0, --warmup within [0, 1] and --warmup-epochs >= 0", Usage);
     if (resume && args.has("--new-run"))
@@ -172,6 +183,7 @@ int run(Args &args)
     ost::CancelToken cancel;
     g_cancel = &cancel;
     std::signal(SIGINT, onSigint);
+    std::signal(SIGTERM, onSigint);
     const bool bar = !args.has("--quiet");
     auto lastDraw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
     ost::ProgressCallback progress = [&](const ost::Progress &p) {
@@ -191,6 +203,7 @@ int run(Args &args)
     auto runId = job.run(progress, cancel, resumeRun);
     g_cancel = nullptr;
     std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     if (bar)
         std::cerr << "\n";
     if (!runId.ok())
@@ -204,6 +217,8 @@ int run(Args &args)
     for (const auto &[id, u] : utilities)
         harmful += u < s.harmfulThreshold ? 1 : 0;
     const int64_t errors = store.scoreCount(runId.value(), "error");
+    if (const ost::Status h = store.health(); !h.ok())
+        return fail("score", h.error().message, BadInput);
     std::printf("run %lld (%s): %s\n", static_cast<long long>(runId.value()), info ? info->name.c_str() : "",
                 info ? info->status.c_str() : "?");
     std::printf("  scored    %zu samples (%s), %s this session\n", utilities.size(), primary.c_str(),
@@ -222,11 +237,18 @@ int run(Args &args)
         std::printf("  cancelled: run the same command again to resume\n");
         return Cancelled;
     }
-    return info && info->status == "done" ? Ok : Failure;
+    if (!(info && info->status == "done"))
+        return Failure;
+    if (errors > 0 && !args.has("--allow-errors")) {
+        std::fprintf(stderr, "ostc score: %lld sample(s) could not be scored (see above); --allow-errors to accept\n",
+                     static_cast<long long>(errors));
+        return BadInput;
+    }
+    return Ok;
 }
 
 const CommandRegistration reg({"score", "score a dataset by one-step utility (OST) and baselines", kUsage, run,
-                               {"--new-run"},
+                               {"--new-run", "--allow-errors"},
                                {"--reference", "--proxy", "--mode", "--lr", "--step", "--params", "--warmup",
                                 "--warmup-lr", "--warmup-epochs", "--batch", "--max-tokens", "--device",
                                 "--precision", "--seed", "--limit", "--baselines", "--shard", "--project", "--resume"}});

@@ -3,10 +3,16 @@
 
 #include "core/common/Log.h"
 
+#include "core/common/ImageLimits.h"
+
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <new>
 
 namespace ostc {
 
@@ -63,15 +69,81 @@ std::string Args::value(const std::string &flag, const std::string &fallback) co
     return value(flag).value_or(fallback);
 }
 
+// One strict reading of numbers for every flag: plain decimal only. strtod alone read "0x10" as 16,
+// "nan" and "inf" as numbers, and strtoll let "1e3" or an overflow through unnoticed.
+bool parseDecimal(const std::string &text, double &out)
+{
+    size_t i = 0;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-'))
+        ++i;
+    size_t digits = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+        ++i, ++digits;
+    if (i < text.size() && text[i] == '.')
+        for (++i; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));)
+            ++i, ++digits;
+    if (digits == 0)
+        return false;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-'))
+            ++i;
+        size_t exp = 0;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+            ++i, ++exp;
+        if (exp == 0)
+            return false;
+    }
+    if (i != text.size())
+        return false;
+    errno = 0;
+    out = std::strtod(text.c_str(), nullptr);
+    return errno != ERANGE && std::isfinite(out);
+}
+
+bool parseWholeNumber(const std::string &text, long long &out)
+{
+    size_t i = (!text.empty() && (text[0] == '+' || text[0] == '-')) ? 1 : 0;
+    if (i == text.size())
+        return false;
+    for (size_t k = i; k < text.size(); ++k)
+        if (!std::isdigit(static_cast<unsigned char>(text[k])))
+            return false;
+    errno = 0;
+    out = std::strtoll(text.c_str(), nullptr, 10);
+    return errno != ERANGE;
+}
+
+std::string tsvField(const std::string &id)
+{
+    std::string out;
+    out.reserve(id.size());
+    for (size_t i = 0; i < id.size(); ++i) {
+        const char c = id[i];
+        if (c == '\t')
+            out += "\\t";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\\')
+            out += "\\\\";
+        else if (c == '#' && i == 0)
+            out += "\\#";
+        else
+            out += c;
+    }
+    return out;
+}
+
 std::optional<double> Args::number(const std::string &flag)
 {
     auto v = value(flag);
     if (!v)
         return std::nullopt;
-    char *end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (v->empty() || *end != '\0') {
-        m_error = "option " + flag + " expects a number, got '" + *v + "'";
+    double d = 0;
+    if (!parseDecimal(*v, d)) {
+        m_error = "option " + flag + " expects a finite decimal number, got '" + *v + "'";
         return std::nullopt;
     }
     return d;
@@ -82,9 +154,8 @@ std::optional<long long> Args::integer(const std::string &flag)
     auto v = value(flag);
     if (!v)
         return std::nullopt;
-    char *end = nullptr;
-    const long long n = std::strtoll(v->c_str(), &end, 10);
-    if (v->empty() || *end != '\0') {
+    long long n = 0;
+    if (!parseWholeNumber(*v, n)) {
         m_error = "option " + flag + " expects a whole number, got '" + *v + "'";
         return std::nullopt;
     }
@@ -95,7 +166,7 @@ std::vector<std::string> Args::unknownFlags(const std::vector<std::string> &know
 {
     std::vector<std::string> out;
     for (const auto &[flag, _] : m_values) {
-        bool ok = flag == "--help" || flag == "--quiet" || flag == "--verbose";
+        bool ok = flag == "--help" || flag == "--quiet" || flag == "--verbose" || flag == "--max-image-pixels";
         for (const auto &k : known)
             ok = ok || k == flag;
         if (!ok)
@@ -147,7 +218,9 @@ std::string unknownOptionMessage(const std::string &commandName, const std::stri
 static void printHelp()
 {
     std::cout << "ostc " OST_VERSION " - rank multimodal SFT samples by one-step utility (OST)\n\n"
-              << "usage: ostc COMMAND [options]   (ostc COMMAND --help for details)\n\ncommands:\n";
+              << "usage: ostc COMMAND [options]   (ostc COMMAND --help for details)\n"
+              << "every command: --quiet, --verbose, --max-image-pixels N (refuse larger images before decoding;\n"
+              << "               default " << ost::kDefaultMaxImagePixels << " = 64 Mpx)\n\ncommands:\n";
     for (const auto &[name, cmd] : ostc::commandTable()) {
         std::string padded = name;
         padded.resize(12, ' ');
@@ -193,7 +266,24 @@ int main(int argc, char **argv)
         std::cout << it->second.usage << "\n";
         return ostc::Ok;
     }
+    // One pixel limit for every image this command reads (see core/common/ImageLimits.h).
+    if (const auto pixels = args.integer("--max-image-pixels")) {
+        if (*pixels < 1)
+            return ostc::fail(name, "--max-image-pixels must be at least 1", ostc::Usage);
+        ost::setMaxImagePixels(*pixels);
+    }
     if (!args.error().empty())
         return ostc::fail(name, args.error(), ostc::Usage);
-    return it->second.run(args);
+    // No exception may end ostc with an abort (exit 134 and a core file): every command returns its
+    // errors as values, and what escapes anyway (out of memory in a library) becomes a message.
+    try {
+        return it->second.run(args);
+    } catch (const std::bad_alloc &) {
+        return ostc::fail(name, "out of memory (a file asked for more than this machine has; see the log above "
+                                "for the sample or file being read)");
+    } catch (const std::exception &e) {
+        return ostc::fail(name, std::string("internal error: ") + e.what());
+    } catch (...) {
+        return ostc::fail(name, "internal error (unknown exception)");
+    }
 }

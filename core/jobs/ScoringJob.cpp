@@ -1,6 +1,8 @@
 #include "core/common/Time.h"
 #include "core/jobs/ScoringJob.h"
 
+#include "core/store/ScoringLock.h"
+
 #include "core/jobs/internal/JobHooks.h"
 #include "core/jobs/internal/OutOfMemory.h"
 #include "core/jobs/internal/ScoringWorker.h"
@@ -188,6 +190,10 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
                      " is not valid (0 <= I < N)"};
     if (settings.batchSize < 1)
         return Error{"batch size must be at least 1"};
+    // One scorer per store: a second `ostc score` (or the app) would score the same samples again.
+    auto scoringLock = ScoringLock::acquire(store.path(), "scoring " + dataset.path());
+    if (!scoringLock.ok())
+        return scoringLock.error();
 
     torch::manual_seed(settings.seed);
 
@@ -346,6 +352,12 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
         }
         referenceLoss = w->referenceLoss();
     }
+    if (!std::isfinite(*referenceLoss)) { // every utility would be NaN
+        finish("failed");
+        return Error{"the reference loss L_V(theta) is " + std::to_string(*referenceLoss) +
+                     " (not finite): the proxy gives NaN or inf on the reference set (its weights, or a config "
+                     "value such as rms_norm_eps)"};
+    }
     spdlog::info("L_V(theta) = {:.6f} over {} reference samples", *referenceLoss, reference.size());
     if (!storedLoss)
         store.putBlob(ScoringJob::referenceLossBlobKey(info.id), formatExact(*referenceLoss));
@@ -489,6 +501,9 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
                 } catch (const std::exception &e) {
                     std::lock_guard<std::mutex> lock(mutex);
                     failure = Error{jobs::errorMessage(e)};
+                } catch (...) { // an exception leaving a thread would terminate the process
+                    std::lock_guard<std::mutex> lock(mutex);
+                    failure = Error{"worker on " + wp->device().str() + ": unknown exception"};
                 }
             });
         for (auto &t : threads)

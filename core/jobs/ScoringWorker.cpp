@@ -1,5 +1,7 @@
 #include "core/jobs/internal/ScoringWorker.h"
 
+#include <cmath>
+
 #include "core/jobs/internal/OutOfMemory.h"
 #include "core/ost/internal/Baselines.h"
 
@@ -128,11 +130,18 @@ ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples
     const double encodeSeconds = since(t);
     if (encoded.empty())
         return out;
+    const std::string primary = primaryMethod();
     auto addRow = [&](size_t i, const std::string &method, double v) {
+        // A NaN utility (NaN weights, an overflowing loss) would rank anywhere without a word.
+        if (method == primary && !std::isfinite(v)) {
+            out.errors[ok[i]->id] = "sample '" + ok[i]->id + "': its utility is " + std::to_string(v) +
+                                    " (not finite: NaN weights or a loss that overflowed)";
+            out.rows.push_back({ok[i]->id, ok[i]->contentHash, "error", 0.0});
+            return;
+        }
         out.rows.push_back({ok[i]->id, ok[i]->contentHash, method, v});
     };
 
-    const std::string primary = primaryMethod();
     t = Clock::now();
     if (m_fast) {
         const auto u = m_fast->score(collate(encoded));

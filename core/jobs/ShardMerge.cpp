@@ -1,6 +1,9 @@
 #include "core/jobs/ShardMerge.h"
 
+#include "core/data/OutputGuard.h"
 #include "core/ost/RunSettings.h"
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <map>
@@ -52,6 +55,15 @@ Result<MergeReport> mergeShardStores(ProjectStore &out, const std::vector<std::s
     MergeReport report;
     if (shardPaths.empty())
         return Error{"no shard stores to merge"};
+    // Opening a store creates it when absent: a mistyped shard path must not become an empty store
+    // that merges as "nothing", nor may the output be one of the shards under another name.
+    for (const auto &path : shardPaths) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+            return Error{"shard store " + path + " does not exist (or is not a file); nothing was merged"};
+    }
+    if (Status s = checkOutputPath(out.path(), shardPaths, "merged store"); !s.ok())
+        return s.error();
     struct Merged {
         RunInfo info;
         std::set<int64_t> shards;
@@ -110,6 +122,9 @@ Result<MergeReport> mergeShardStores(ProjectStore &out, const std::vector<std::s
         for (const auto &[id, tags] : in.allTags())
             for (const auto &t : tags)
                 out.addTag(id, t);
+        // The reads above return plain values: a damaged shard shows here, not as fewer scores.
+        if (Status h = in.health(); !h.ok())
+            return Error{"shard store " + path + ": " + h.error().message};
     }
     for (auto &[key, m] : merged) {
         if (m.shards.empty())
