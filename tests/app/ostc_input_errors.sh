@@ -60,6 +60,27 @@ expect 2 "refusing" -- "$OSTC" export "$tmp/p.jsonl" --out "$tmp/p.jsonl"
 ln -s "$tmp/p.jsonl" "$tmp/alias.jsonl"
 expect 2 "refusing" -- "$OSTC" export "$tmp/p.jsonl" --out "$tmp/alias.jsonl"
 
+# Ids with a tab, a newline or a leading '#' stay one escaped field in rank's output (a store written
+# directly, with the schema of core/store/ProjectSchema.cpp, so no scoring is needed).
+python3 - "$tmp/ids.jsonl.ostproj" "$(dirname "$0")/../../core/store/ProjectSchema.cpp" <<'PY'
+import re, sqlite3, sys
+schema = re.search(r'kSchemaV1 = R"SQL\((.*?)\)SQL"', open(sys.argv[2]).read(), re.S).group(1)
+db = sqlite3.connect(sys.argv[1])
+db.executescript(schema)
+db.execute("PRAGMA application_id=%d" % 0x4F535443)
+db.execute("INSERT INTO schema_version(version, applied_at) VALUES (1, '')")
+db.execute("INSERT INTO runs(name, status, settings_json) VALUES ('r', 'done', '{}')")
+for i, sid in enumerate(["tab\there", "#hash", "new\nline", "back\\slash"]):
+    db.execute("INSERT INTO scores(run_id, method, sample_id, content_hash, value) VALUES (1, 'ost', ?, 'h', ?)", (sid, i))
+db.commit()
+PY
+out=$("$OSTC" rank "$tmp/ids.jsonl" --all 2>&1)
+rows=$(grep -cv '^#' <<<"$out")
+if [[ $rows -ne 4 || $out != *'tab\there'* || $out != *'\#hash'* || $out != *'new\nline'* || $out != *'back\\slash'* ]]; then
+    echo "FAIL: rank --all with odd ids printed $rows rows: $out"
+    failures=$((failures + 1))
+fi
+
 if [[ $failures -gt 0 ]]; then
     echo "$failures case(s) failed"
     exit 1
