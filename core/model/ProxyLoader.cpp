@@ -1,5 +1,6 @@
 // loadProxy: the built-in tiny model or a Hugging Face folder, with the matching sample encoder.
 #include "core/model/internal/BuiltinTiny.h"
+#include "core/model/internal/ConfigBounds.h"
 #include "core/model/internal/QwenSampleEncoder.h"
 #include "core/model/internal/QwenVisionLanguageModel.h"
 #include "core/model/internal/VisionLanguageModel.h"
@@ -100,6 +101,8 @@ Result<LoadedProxy> loadFolder(const std::string &dir, const ProxyOptions &optio
         return checkpoint.error();
     const std::string source = fs::exists(root / "model.safetensors") ? (root / "model.safetensors").string()
                                                                         : (root / "model.safetensors.index.json").string();
+    if (Status fits = checkAgainstCheckpoint(*config, checkpoint.value(), configPath.string()); !fits.ok())
+        return fits.error(); // before anything is allocated from the config's sizes
     auto model = QwenVisionLanguageModel::load(*config, checkpoint.value(), source, dtype);
     if (!model)
         return model.error();
