@@ -93,6 +93,8 @@ bool SampleFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) con
     if (f.validation == SampleFilter::Validation::Problems && s.problems(row).isEmpty())
         return false;
     if (!f.text.isEmpty()) {
+        if (s.isUnreadableRow(row))
+            return s.problems(row).join(QLatin1Char(' ')).contains(f.text, Qt::CaseInsensitive);
         if (QString::fromStdString(s.dataset().id(row)).contains(f.text, Qt::CaseInsensitive))
             return true;
         auto sample = m_model->sampleAt(row);
@@ -110,6 +112,13 @@ bool SampleFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &rig
 {
     const QVariant l = left.data(SampleTableModel::SortRole);
     const QVariant r = right.data(SampleTableModel::SortRole);
+    // Rows without a value (unscored) go last in both directions: a descending sort reverses
+    // lessThan, so "no value" is the greatest when ascending and the least when descending.
+    if (!l.isValid() || !r.isValid()) {
+        if (l.isValid() != r.isValid())
+            return (sortOrder() == Qt::AscendingOrder) == r.isValid() ? false : true;
+        return left.row() < right.row();
+    }
     if (l.typeId() == QMetaType::Double || r.typeId() == QMetaType::Double || l.typeId() == QMetaType::Int ||
         l.typeId() == QMetaType::LongLong) {
         const double a = l.toDouble(), b = r.toDouble();

@@ -90,7 +90,7 @@ int SampleTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_session)
         return 0;
-    return int(qMin<int64_t>(m_session->size(), std::numeric_limits<int>::max()));
+    return int(qMin<int64_t>(m_session->rowCount(), std::numeric_limits<int>::max()));
 }
 
 int SampleTableModel::columnCount(const QModelIndex &parent) const
@@ -124,14 +124,35 @@ QVariant SampleTableModel::thumbnail(int64_t row, bool boxed) const
 
 void SampleTableModel::onThumbnailReady(const QString &path)
 {
+    // The gallery shows the id column (its model column) and paints the thumbnail from it: a change
+    // of the thumbnail column alone names no item of the gallery, which then kept "…" until
+    // something else repainted it (the partly visible last row, never). Both columns, then.
+    static_assert(ColThumbnail + 1 == ColId, "the thumbnail and id columns are adjacent");
     const QList<int> rows = m_waitingRows.take(path);
     for (int row : rows)
         if (row < rowCount())
-            Q_EMIT dataChanged(index(row, ColThumbnail), index(row, ColThumbnail), {Qt::DecorationRole, ThumbnailRole});
+            Q_EMIT dataChanged(index(row, ColThumbnail), index(row, ColId), {Qt::DecorationRole, ThumbnailRole});
+}
+
+QVariant SampleTableModel::unreadableData(int64_t row, int column) const
+{
+    const ValidationIssue *issue = m_session->unreadable(row);
+    switch (column) {
+    case ColId:
+        return issue->line > 0 ? tr("line %1 (unreadable)").arg(issue->line) : tr("(unreadable)");
+    case ColQuestion:
+        return tr("(not read: %1)").arg(QString::fromStdString(issue->message));
+    case ColProblems:
+        return m_session->problems(row).value(0);
+    default:
+        return {};
+    }
 }
 
 QVariant SampleTableModel::displayData(int64_t row, int column) const
 {
+    if (m_session->isUnreadableRow(row))
+        return unreadableData(row, column);
     const ScoreSnapshot &scores = m_session->scores();
     switch (column) {
     case ColId:
@@ -150,13 +171,12 @@ QVariant SampleTableModel::displayData(int64_t row, int column) const
     case ColUtility:
         return formatScore(scores.utilityAt(row));
     case ColRank:
-        return scores.rank.empty() || scores.rank[size_t(row)] == 0 ? QVariant()
-                                                                   : QVariant(qlonglong(scores.rank[size_t(row)]));
+        return scores.rankAt(row) == 0 ? QVariant() : QVariant(qlonglong(scores.rankAt(row)));
     case ColLoss:
     case ColIfd:
     case ColLength:
     case ColRandom:
-        return formatScore(scores.baselines[size_t(column - ColLoss)][size_t(row)]);
+        return formatScore(scores.baselineAt(size_t(column - ColLoss), row));
     case ColHarmful:
         return scores.isHarmful(row) ? tr("harmful") : QString();
     case ColDecision:
@@ -177,20 +197,19 @@ QVariant SampleTableModel::displayData(int64_t row, int column) const
 QVariant SampleTableModel::sortData(int64_t row, int column) const
 {
     const ScoreSnapshot &scores = m_session->scores();
-    // Unscored rows sort below every score in descending order.
-    const auto num = [](double v) { return std::isnan(v) ? -std::numeric_limits<double>::infinity() : v; };
+    // No value (unscored): an invalid QVariant, which the proxy puts last in either direction.
+    const auto num = [](double v) { return std::isnan(v) ? QVariant() : QVariant(v); };
     switch (column) {
     case ColThumbnail:
     case ColUtility:
         return num(scores.utilityAt(row));
     case ColRank:
-        return scores.rank.empty() || scores.rank[size_t(row)] == 0 ? std::numeric_limits<double>::infinity()
-                                                                   : double(scores.rank[size_t(row)]);
+        return scores.rankAt(row) == 0 ? QVariant() : QVariant(double(scores.rankAt(row)));
     case ColLoss:
     case ColIfd:
     case ColLength:
     case ColRandom:
-        return num(scores.baselines[size_t(column - ColLoss)][size_t(row)]);
+        return num(scores.baselineAt(size_t(column - ColLoss), row));
     case ColHarmful:
         return scores.isHarmful(row) ? 1 : 0;
     case ColDecision:
@@ -218,6 +237,8 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
     case ThumbnailRole:
         return thumbnail(row, /*boxed=*/false);
     case Qt::ToolTipRole:
+        if (m_session->isUnreadableRow(row))
+            return m_session->problems(row).value(0);
         if (column == ColQuestion || column == ColAnswer) {
             auto s = m_samples.get(row);
             if (!s->ok())
@@ -275,6 +296,8 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
     case ImagePathRole:
         return imagePath(row);
     case CaptionRole: {
+        if (m_session->isUnreadableRow(row))
+            return displayData(row, ColId);
         const double u = m_session->scores().utilityAt(row);
         const QString id = QString::fromStdString(m_session->dataset().id(row));
         return std::isnan(u) ? id : QStringLiteral("%1\n%2").arg(id, formatScore(u));

@@ -66,6 +66,7 @@ public:
 
 private:
     QVariant displayData(int64_t row, int column) const;
+    QVariant unreadableData(int64_t row, int column) const; // a line the index could not read
     QVariant sortData(int64_t row, int column) const;
     QVariant thumbnail(int64_t row, bool boxed) const;
     QString imagePath(int64_t row) const;

@@ -7,6 +7,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace ost::ui {
@@ -50,9 +51,17 @@ ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr
             [this] { setStaleScores(m_staleWatcher.result()); });
 
     // Problems found while indexing are known now; the full check (images) follows in the background.
-    for (const ValidationIssue &issue : m_dataset->indexIssues())
-        if (issue.index >= 0)
+    // Those without a record (it could not be read) become rows of their own after the samples.
+    for (const ValidationIssue &issue : m_dataset->indexIssues()) {
+        if (issue.index >= 0) {
             m_problems[issue.index] << QString::fromStdString(issue.message);
+        } else {
+            m_problems[size() + int64_t(m_unreadable.size())]
+                << (issue.line > 0 ? tr("line %1: %2").arg(issue.line).arg(QString::fromStdString(issue.message))
+                                   : QString::fromStdString(issue.message));
+            m_unreadable.push_back(issue);
+        }
+    }
     startValidation();
 }
 
@@ -241,6 +250,22 @@ void ProjectSession::reloadScores(bool recheckStale)
     std::shared_ptr<Dataset> dataset = m_dataset;
     std::shared_ptr<ProjectStore> store = m_store;
     m_scoreWatcher.setFuture(QtConcurrent::run([dataset, store] { return loadScoreSnapshot(*dataset, *store); }));
+}
+
+bool ProjectSession::setHarmfulThreshold(double threshold)
+{
+    if (!std::isfinite(threshold) || m_scores->runId <= 0)
+        return false;
+    if (Status st = m_store->putBlob(harmfulThresholdKey(m_scores->runId), QString::number(threshold, 'g', 17).toStdString());
+        !st.ok()) {
+        Q_EMIT errorOccurred(tr("Cannot store the harmful threshold: %1").arg(QString::fromStdString(st.error().message)));
+        return false;
+    }
+    auto copy = std::make_shared<ScoreSnapshot>(*m_scores);
+    copy->harmfulThreshold = threshold;
+    m_scores = std::move(copy);
+    Q_EMIT scoresChanged();
+    return true;
 }
 
 void ProjectSession::setStaleScores(const StaleScores &stale)

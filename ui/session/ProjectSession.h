@@ -33,6 +33,16 @@ public:
     std::shared_ptr<Dataset> sharedDataset() const { return m_dataset; }
     std::shared_ptr<ProjectStore> sharedStore() const { return m_store; }
     int64_t size() const { return m_dataset->size(); }
+    // What the index could not read (a malformed line, a record that is not an object, a truncated
+    // array): no sample, but a row of its own after the samples, so that nothing disappears from view.
+    // Rows [size(), rowCount()) are these, in line order.
+    int64_t rowCount() const { return size() + int64_t(m_unreadable.size()); }
+    int64_t unreadableCount() const { return int64_t(m_unreadable.size()); }
+    bool isUnreadableRow(int64_t row) const { return row >= size() && row < rowCount(); }
+    const ValidationIssue *unreadable(int64_t row) const
+    {
+        return isUnreadableRow(row) ? &m_unreadable[size_t(row - size())] : nullptr;
+    }
     QString datasetPath() const;
 
     const ScoreSnapshot &scores() const { return *m_scores; }
@@ -56,6 +66,9 @@ public:
     // `recheckStale` (after a scoring run) the scores are compared with the file again afterwards;
     // so they are whenever the latest run is another one.
     void reloadScores(bool recheckStale = false);
+    // The threshold below which the shown run's samples are harmful, for every view; kept in the
+    // store for that run (loadScoreSnapshot reads it back). False (errorOccurred) when not stored.
+    bool setHarmfulThreshold(double threshold);
     // True from reloadScores() until the newest snapshot is in scores(). Not the watcher's isRunning():
     // that turns false when the worker ends, before its finished() reaches this thread, so a caller
     // could see "not reloading" while scores() still held the snapshot before (a flaky UI test did).
@@ -92,6 +105,7 @@ private:
     std::vector<uint8_t> m_decisions; // by index, ost::Decision values
     QHash<qint64, QStringList> m_tags;
     QHash<qint64, QStringList> m_problems;
+    std::vector<ValidationIssue> m_unreadable; // index issues without a record, by line
     bool m_validationDone = false;
     QUndoStack *m_undo = nullptr;
     QFutureWatcher<ScoreSnapshot> m_scoreWatcher;

@@ -2,6 +2,8 @@
 
 #include "core/ost/RunSettings.h"
 
+#include <QString>
+
 #include <algorithm>
 #include <numeric>
 
@@ -12,6 +14,8 @@ const std::vector<std::string> &ScoreSnapshot::baselineMethods()
     static const std::vector<std::string> methods = {"loss", "ifd", "length", "random"};
     return methods;
 }
+
+std::string harmfulThresholdKey(int64_t runId) { return "ui/harmfulThreshold/run/" + std::to_string(runId); }
 
 namespace {
 
@@ -38,14 +42,32 @@ ScoreSnapshot loadScoreSnapshot(const Dataset &dataset, const ProjectStore &stor
     snap.baselines.assign(ScoreSnapshot::baselineMethods().size(),
                           std::vector<double>(n, std::numeric_limits<double>::quiet_NaN()));
 
-    const std::optional<RunInfo> run = runId ? store.run(*runId) : store.latestRun();
+    std::optional<RunInfo> run = runId ? store.run(*runId) : store.latestRun();
     if (!run)
         return snap;
+    if (!runId && store.scoreCount(run->id, "ost") == 0 && store.scoreCount(run->id, "ost-fast") == 0) {
+        // A new run blanked the table until its first batch: show the last run that has scores.
+        const std::vector<RunInfo> runs = store.runs();
+        for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+            if (store.scoreCount(it->id, "ost") > 0 || store.scoreCount(it->id, "ost-fast") > 0) {
+                snap.newerRunId = run->id;
+                snap.newerRunName = run->name;
+                run = *it;
+                break;
+            }
+        }
+    }
     snap.runId = run->id;
     snap.runName = run->name;
     snap.runStatus = run->status;
     if (auto settings = RunSettings::fromJson(run->settingsJson); settings.ok())
         snap.harmfulThreshold = settings->harmfulThreshold;
+    if (const std::optional<std::string> set = store.blob(harmfulThresholdKey(run->id))) {
+        bool ok = false; // QString::toDouble reads '.' whatever the locale (strtod would not)
+        const double t = QString::fromStdString(*set).toDouble(&ok);
+        if (ok && std::isfinite(t))
+            snap.harmfulThreshold = t;
+    }
 
     // A run holds either exact or fast OST scores; prefer exact when both exist.
     for (const char *method : {"ost", "ost-fast"}) {

@@ -23,6 +23,10 @@ struct ScoreSnapshot {
     std::vector<int64_t> rank;         // 1 = most useful; 0 where not scored
     std::vector<std::vector<double>> baselines; // [baselineMethods()[k]][index], NaN where absent
     int64_t scoredCount = 0;
+    // The newest run when it is not the one shown: it has no scores yet (it just started), so the
+    // last run with scores stays on screen until it has some. 0 when the newest run is shown.
+    int64_t newerRunId = 0;
+    std::string newerRunName;
 
     static const std::vector<std::string> &baselineMethods(); // loss, ifd, length, random
 
@@ -32,6 +36,16 @@ struct ScoreSnapshot {
         return index >= 0 && index < int64_t(utility.size()) ? utility[size_t(index)]
                                                             : std::numeric_limits<double>::quiet_NaN();
     }
+    int64_t rankAt(int64_t index) const
+    {
+        return index >= 0 && index < int64_t(rank.size()) ? rank[size_t(index)] : 0;
+    }
+    double baselineAt(size_t k, int64_t index) const
+    {
+        return k < baselines.size() && index >= 0 && index < int64_t(baselines[k].size())
+                   ? baselines[k][size_t(index)]
+                   : std::numeric_limits<double>::quiet_NaN();
+    }
     bool isHarmful(int64_t index) const
     {
         const double u = utilityAt(index);
@@ -39,7 +53,11 @@ struct ScoreSnapshot {
     }
 };
 
-// Reads the latest run (or `runId`) of the store and maps its scores onto dataset indices.
+// The store key of a run's harmful threshold as set in the app (over the run's own setting).
+std::string harmfulThresholdKey(int64_t runId);
+
+// Reads `runId`, or else the newest run that has utility scores (the newest run when none has),
+// and maps its scores onto dataset indices.
 ScoreSnapshot loadScoreSnapshot(const Dataset &dataset, const ProjectStore &store,
                                 std::optional<int64_t> runId = std::nullopt);
 

@@ -15,6 +15,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
@@ -90,13 +91,15 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
     connect(m_drop, &QPushButton::clicked, this, [=] { decideCurrent(Decision::Drop); });
     connect(m_auto, &QPushButton::clicked, this, [=] { decideCurrent(Decision::Auto); });
 
-    auto *header = new QHBoxLayout;
-    auto *titles = new QVBoxLayout;
-    titles->setSpacing(2);
-    titles->addWidget(m_title);
-    titles->addWidget(m_badges);
-    header->addLayout(titles, 1);
-    header->addWidget(m_decisionButtons, 0, Qt::AlignTop);
+    // The id has the pane's whole width (MATH-V's model/problem ids were cut by the buttons beside
+    // it); the buttons sit beside the badges below it.
+    auto *header = new QVBoxLayout;
+    header->setSpacing(2);
+    header->addWidget(m_title);
+    auto *badgeRow = new QHBoxLayout;
+    badgeRow->addWidget(m_badges, 1);
+    badgeRow->addWidget(m_decisionButtons, 0, Qt::AlignTop);
+    header->addLayout(badgeRow);
 
     m_image = new ImageView(this);
     m_image->setMinimumHeight(120);
@@ -131,6 +134,9 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
     m_tabs->addTab(m_conversation, tr("Conversation"));
     m_tabs->addTab(m_details, tr("Scores && details"));
     m_tabs->addTab(notesPage, tr("Notes && tags"));
+    // Whole tab names ("Notes &" was all that showed at 1280 px); scroll arrows when there is no room.
+    m_tabs->tabBar()->setElideMode(Qt::ElideNone);
+    m_tabs->tabBar()->setUsesScrollButtons(true);
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(imageBox);
@@ -199,6 +205,13 @@ void DetailPane::showSample(int64_t index)
         saveNotes();
     m_index = session() && index >= 0 && index < session()->size() ? index : -1;
     refresh();
+    if (const ValidationIssue *issue = session() ? session()->unreadable(index) : nullptr) {
+        // A line the index could not read: no sample to show, but why.
+        m_title->setText(issue->line > 0 ? tr("Line %1 could not be read").arg(issue->line)
+                                         : tr("A record could not be read"));
+        m_badges->setText(QString::fromStdString(issue->message).toHtmlEscaped() +
+                          tr("<br>Fix the line in the file and open it again; it is left out of scoring and export."));
+    }
 }
 
 void DetailPane::refresh()
@@ -269,6 +282,7 @@ void DetailPane::refreshHeader()
     const ScoreSnapshot &scores = session()->scores();
     const QLocale loc;
     m_title->setText(QString::fromStdString(session()->dataset().id(m_index)));
+    m_title->setToolTip(m_title->text());
     m_title->setToolTip(m_title->text());
     QStringList badges;
     const double u = scores.utilityAt(m_index);
