@@ -111,6 +111,7 @@ HistogramWidget::HistogramWidget(QWidget *parent) : QWidget(parent)
     m_chart->setBackgroundBrush(palette().base());
     m_chart->setAnimationOptions(QChart::NoAnimation);
 
+    m_kept = makeArea(QColor(60, 170, 90, 45), m_chart); // first: behind the bars
     m_useful = makeArea(kUseful, m_chart);
     m_dropped = makeArea(QColor(255, 255, 255, 150), m_chart);
     m_harmful = makeArea(kHarmful, m_chart); // above the veil: harmful bins stay red when not kept
@@ -178,9 +179,10 @@ void HistogramWidget::rebin()
     if (m_sorted.empty())
         return;
     // Plot the central 99% so that one outlier does not squash every other bar into one bin;
-    // the outliers land in the edge bins.
+    // the outliers land in the edge bins. The range is the data's: with the threshold (0) always in
+    // it, data on one side of it filled a third of the plot.
     const size_t n = m_sorted.size();
-    m_lo = std::min(m_sorted[size_t(double(n - 1) * 0.005)], m_harmfulBelow);
+    m_lo = m_sorted[size_t(double(n - 1) * 0.005)];
     m_hi = m_sorted[size_t(double(n - 1) * 0.995)];
     if (!(m_hi > m_lo))
         m_hi = m_lo + 1e-9 + std::fabs(m_lo) * 0.01;
@@ -270,8 +272,10 @@ void HistogramWidget::updateCutSeries()
 {
     if (m_sorted.empty()) {
         m_cutLine->clear();
-        m_dropped->upperSeries()->clear();
-        m_dropped->lowerSeries()->clear();
+        for (QAreaSeries *a : {m_dropped, m_kept}) {
+            a->upperSeries()->clear();
+            a->lowerSeries()->clear();
+        }
         return;
     }
     const double x = std::clamp(m_cut, m_lo, m_hi);
@@ -279,6 +283,16 @@ void HistogramWidget::updateCutSeries()
     m_cutLine->replace({QPointF(x, 0), QPointF(x, top)});
     m_dropped->upperSeries()->replace({QPointF(m_lo, top), QPointF(x, top)});
     m_dropped->lowerSeries()->replace({QPointF(m_lo, 0), QPointF(x, 0)});
+    m_kept->upperSeries()->replace({QPointF(x, top), QPointF(m_hi, top)});
+    m_kept->lowerSeries()->replace({QPointF(x, 0), QPointF(m_hi, 0)});
+}
+
+std::pair<double, double> HistogramWidget::keptBand() const
+{
+    const auto pts = m_kept->upperSeries()->points();
+    if (pts.size() < 2)
+        return {0, 0};
+    return {pts.front().x(), pts.back().x()};
 }
 
 void HistogramWidget::setCut(double cut)
@@ -343,15 +357,13 @@ void HistogramWidget::cutFromViewportPos(const QPoint &pos)
     const QPointF inChart = m_chart->mapFromScene(m_view->mapToScene(pos));
     const QRectF plot = m_chart->plotArea();
     // Past either end of the plotted range (which leaves out the outermost 1%): keep all or none.
-    if (inChart.x() <= plot.left()) {
+    if (inChart.x() <= plot.left())
         setCut(m_sorted.front());
-        return;
-    }
-    if (inChart.x() >= plot.right()) {
+    else if (inChart.x() >= plot.right())
         setCut(std::nextafter(m_sorted.back(), INFINITY));
-        return;
-    }
-    setCut(m_chart->mapToValue(inChart, m_useful).x());
+    else
+        setCut(m_chart->mapToValue(inChart, m_useful).x());
+    Q_EMIT cutDragged(m_cut);
 }
 
 } // namespace ost::ui

@@ -1,12 +1,15 @@
 #pragma once
 // Utility histogram (Qt Charts) with a cut line the user drags with the mouse. Samples at or above
-// the cut are kept; bins below the harmful threshold are red. Bar heights are on a square-root scale
+// the cut are kept, and the kept side is shaded (when every bar is red, the colour alone does not say
+// which side is kept); bins below the harmful threshold are red. The x axis spans the data (the
+// threshold is drawn when it falls inside), not 0 and the data. Bar heights are on a square-root scale
 // (the y labels are counts), so a tail of a few harmful samples stays visible next to a mode of
 // hundreds. Counts come from a sorted copy of the values (binary search), so dragging over a million
 // values only moves one line series.
 #include <QWidget>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 class QLabel;
@@ -44,6 +47,10 @@ public:
     double harmfulThreshold() const { return m_harmfulBelow; }
     double minValue() const { return m_sorted.empty() ? 0 : m_sorted.front(); }
     double maxValue() const { return m_sorted.empty() ? 0 : m_sorted.back(); }
+    double plotMin() const { return m_lo; } // the x axis' range
+    double plotMax() const { return m_hi; }
+    // The shaded kept side in axis values (from the cut to the right end); empty without values.
+    std::pair<double, double> keptBand() const;
     // "Cut 0.012 keeps 120 of 600 (20.0%) · 37 harmful (red)"; empty without values.
     QString summaryText() const;
 
@@ -59,6 +66,7 @@ public:
 
 Q_SIGNALS:
     void cutChanged(double cut); // while dragging and after setCut
+    void cutDragged(double cut); // by the mouse only
 
 private:
     friend class CutChartView;
@@ -84,6 +92,7 @@ private:
     QAreaSeries *m_useful;
     QAreaSeries *m_harmful;
     QAreaSeries *m_dropped;   // grey veil over the values below the cut
+    QAreaSeries *m_kept;      // green tint behind the bars right of the cut
     QLineSeries *m_cutLine;
     QLineSeries *m_threshold; // dotted, at the harmful threshold
 };
