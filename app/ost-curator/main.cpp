@@ -11,14 +11,37 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
+
+namespace {
+
+// --help and --version print and exit before any window exists, so they work without a display
+// (QApplication aborts when it cannot connect to one).
+bool onlyPrints(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "-?" || a == "--help-all" || a == "-v" || a == "--version")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("OST Curator"));
-    QApplication::setApplicationName(QStringLiteral("OST Curator"));
-    QApplication::setApplicationVersion(QStringLiteral(OST_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ost-curator.svg")));
+    std::unique_ptr<QCoreApplication> appPtr;
+    if (onlyPrints(argc, argv))
+        appPtr = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        appPtr = std::make_unique<QApplication>(argc, argv);
+    QCoreApplication &app = *appPtr;
+    QCoreApplication::setOrganizationName(QStringLiteral("OST Curator"));
+    QCoreApplication::setApplicationName(QStringLiteral("OST Curator"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(OST_VERSION));
+    if (qobject_cast<QApplication *>(&app))
+        QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/ost-curator.svg")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Rank multimodal SFT samples by one-step-train utility, "

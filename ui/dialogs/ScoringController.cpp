@@ -82,8 +82,11 @@ void ScoringController::setPaused(bool paused)
 void ScoringController::cancel()
 {
     if (m_cancel) {
+        const bool first = isRunning() && !m_cancel->isCancelled();
         m_cancel->setPaused(false);
         m_cancel->cancel();
+        if (first)
+            Q_EMIT cancelling();
     }
 }
 

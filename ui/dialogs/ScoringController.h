@@ -31,6 +31,8 @@ public:
 
     bool isRunning() const { return m_watcher.isRunning(); }
     bool isPaused() const { return m_cancel && m_cancel->isPaused(); }
+    // Between cancel() and finished: the job stops at its next check (after the batch in flight).
+    bool isCancelling() const { return isRunning() && m_cancel && m_cancel->isCancelled(); }
     void start(ProjectSession *session, const RunSettings &settings, std::optional<int64_t> resumeRunId);
     void setPaused(bool paused);
     void cancel();
@@ -40,6 +42,7 @@ Q_SIGNALS:
     void started();
     void progress(qint64 done, qint64 total, double rate, double etaSeconds, const QString &message);
     void pausedChanged(bool paused);
+    void cancelling(); // at once on cancel(), so that the click is seen while the batch finishes
     void finished(const ost::ui::ScoringOutcome &outcome);
 
 private:

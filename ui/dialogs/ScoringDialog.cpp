@@ -1,6 +1,7 @@
 #include "ui/dialogs/ScoringDialog.h"
 
 #include "core/model/ModelFolder.h"
+#include "ui/session/ReferencePath.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -8,6 +9,7 @@
 #include <QDoubleSpinBox>
 #include <QDoubleValidator>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -61,9 +63,14 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     m_refPath = new QLineEdit(this);
     m_refPath->setPlaceholderText(tr("reference.jsonl (a small, trusted set)"));
     auto *refBrowse = new QToolButton(this);
+    m_refBrowse = refBrowse;
     refBrowse->setText(QStringLiteral("…"));
+    m_refNote = new QLabel(this);
+    m_refNote->setObjectName(QStringLiteral("referenceNote"));
+    m_refNote->setWordWrap(true);
+    m_refNote->setVisible(false);
     connect(refBrowse, &QToolButton::clicked, this, [this] {
-        const QString f = QFileDialog::getOpenFileName(this, tr("Reference set"), QString(),
+        const QString f = QFileDialog::getOpenFileName(this, tr("Reference set"), QFileInfo(m_refPath->text()).path(),
                                                        tr("Datasets (*.jsonl *.json);;All files (*)"));
         if (!f.isEmpty()) {
             m_refPath->setText(f);
@@ -80,6 +87,7 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     fileRow->addWidget(m_refPath, 1);
     fileRow->addWidget(refBrowse);
     rl->addRow(m_refFile, fileRow);
+    rl->addRow(QString(), m_refNote);
     rl->addRow(m_refHoldout, m_holdout);
 
     m_mode = new QComboBox(this);
@@ -269,11 +277,25 @@ void ScoringDialog::updateEnabled()
                                 : tr("The simulated training step of the utility"));
     m_stepNote->setVisible(fast);
     m_warmupEpochs->setEnabled(!resuming && m_warmup->value() > 0); // no warm-up share: nothing to train on
-    m_refPath->setEnabled(!resuming && m_refFile->isChecked());
+    // A continued run keeps its settings, but its reference file may have moved: that one field
+    // stays editable, and Run waits for a file that is there.
+    const bool resumeWithFile = resuming && !m_resumeSettings.referencePath.empty();
+    m_refPath->setEnabled(resumeWithFile || (!resuming && m_refFile->isChecked()));
+    m_refBrowse->setEnabled(resumeWithFile || !resuming);
     m_holdout->setEnabled(!resuming && m_refHoldout->isChecked());
-    const bool refOk = !m_refFile->isChecked() || !m_refPath->text().trimmed().isEmpty();
+    const QString ref = m_refPath->text().trimmed();
+    bool refOk = !m_refFile->isChecked() || !ref.isEmpty();
+    if (resumeWithFile) {
+        refOk = QFileInfo(ref).isFile();
+        m_refNote->setVisible(true);
+        m_refNote->setStyleSheet(refOk ? QStringLiteral("color:#1f7a3a") : QStringLiteral("color:#c03030"));
+        m_refNote->setText(refOk ? tr("The run's reference set (stored as %1)")
+                                       .arg(QString::fromStdString(m_resumeSettings.referencePath))
+                                 : tr("The run's reference set %1 is not there: point to where it is now")
+                                       .arg(QString::fromStdString(m_resumeSettings.referencePath)));
+    }
     m_buttons->button(QDialogButtonBox::Ok)
-        ->setEnabled(resuming || (m_modelOk && refOk && m_eta->hasAcceptableInput()));
+        ->setEnabled(resuming ? refOk : (m_modelOk && refOk && m_eta->hasAcceptableInput()));
 }
 
 void ScoringDialog::setSettings(const RunSettings &s)
@@ -298,8 +320,27 @@ void ScoringDialog::setSettings(const RunSettings &s)
     updateEnabled();
 }
 
-void ScoringDialog::setResumableRun(int64_t runId, const QString &name, const RunSettings &settings)
+void ScoringDialog::setDatasetPath(const QString &datasetPath)
 {
+    if (!m_refPath->text().trimmed().isEmpty() || resumeRunId())
+        return;
+    const QString found = referenceBeside(datasetPath);
+    if (found.isEmpty())
+        return;
+    m_refPath->setText(found);
+    m_refFile->setChecked(true);
+    m_refNote->setText(tr("Found beside the dataset; choose another file or hold out a share instead"));
+    m_refNote->setStyleSheet(QStringLiteral("color:#666"));
+    m_refNote->setVisible(true);
+    updateEnabled();
+}
+
+QString ScoringDialog::referenceNote() const { return m_refNote->isHidden() ? QString() : m_refNote->text(); }
+
+void ScoringDialog::setResumableRun(int64_t runId, const QString &name, const RunSettings &settings,
+                                    const QString &reference, bool referenceFound)
+{
+    (void)referenceFound; // updateEnabled checks the file itself
     m_resumeRunId = runId;
     m_resumeSettings = settings;
     m_resume->setText(tr("Continue unfinished run “%1”").arg(name));
@@ -307,6 +348,9 @@ void ScoringDialog::setResumableRun(int64_t runId, const QString &name, const Ru
     m_resume->setVisible(true);
     m_resume->setChecked(true);
     setSettings(settings);
+    if (!settings.referencePath.empty() && !reference.isEmpty())
+        m_refPath->setText(reference);
+    updateEnabled();
 }
 
 std::optional<int64_t> ScoringDialog::resumeRunId() const
@@ -320,8 +364,12 @@ std::optional<int64_t> ScoringDialog::resumeRunId() const
 
 RunSettings ScoringDialog::settings() const
 {
-    if (resumeRunId())
-        return m_resumeSettings;
+    if (resumeRunId()) {
+        RunSettings s = m_resumeSettings;
+        if (!s.referencePath.empty()) // where the file is now (the same content: the run checks its hash)
+            s.referencePath = m_refPath->text().trimmed().toStdString();
+        return s;
+    }
     RunSettings s;
     s.proxy = proxySpec().toStdString();
     s.device = m_device->currentText().toStdString();

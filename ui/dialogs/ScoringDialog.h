@@ -19,6 +19,7 @@ class QLabel;
 class QLineEdit;
 class QRadioButton;
 class QSpinBox;
+class QToolButton;
 
 namespace ost::ui {
 
@@ -35,7 +36,14 @@ public:
     explicit ScoringDialog(QWidget *parent = nullptr);
     ~ScoringDialog() override;
 
-    void setResumableRun(int64_t runId, const QString &name, const RunSettings &settings);
+    // `reference`: where the run's reference file is now (see locateReference); when it was not
+    // found, the field stays editable while continuing and Run waits for a file that exists.
+    void setResumableRun(int64_t runId, const QString &name, const RunSettings &settings,
+                         const QString &reference = {}, bool referenceFound = true);
+    // For a new run: proposes a reference*.jsonl found beside the dataset (the field stays empty
+    // otherwise) and says where it came from.
+    void setDatasetPath(const QString &datasetPath);
+    QString referenceNote() const;
     void setSettings(const RunSettings &settings);
     RunSettings settings() const;
     std::optional<int64_t> resumeRunId() const;
@@ -58,6 +66,8 @@ private:
     QRadioButton *m_refFile;
     QRadioButton *m_refHoldout;
     QLineEdit *m_refPath;
+    QToolButton *m_refBrowse;
+    QLabel *m_refNote;
     QDoubleSpinBox *m_holdout;
     QComboBox *m_mode;
     QLineEdit *m_eta;

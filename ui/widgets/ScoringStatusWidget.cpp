@@ -38,7 +38,16 @@ ScoringStatusWidget::ScoringStatusWidget(ScoringController *controller, QWidget 
         m_label->setText(tr("Scoring: starting…"));
         m_bar->setRange(0, 0);
         m_pause->setText(tr("Pause"));
+        m_pause->setEnabled(true);
+        m_cancel->setEnabled(true);
         setVisible(true);
+    });
+    // The job stops at its next check; until then the click is acknowledged, not silently pending.
+    connect(controller, &ScoringController::cancelling, this, [this] {
+        m_label->setText(tr("Scoring: cancelling… (stops after the batch in flight)"));
+        m_bar->setRange(0, 0);
+        m_pause->setEnabled(false);
+        m_cancel->setEnabled(false);
     });
     connect(controller, &ScoringController::pausedChanged, this, [this](bool paused) {
         m_pause->setText(paused ? tr("Resume") : tr("Pause"));
@@ -47,7 +56,7 @@ ScoringStatusWidget::ScoringStatusWidget(ScoringController *controller, QWidget 
     });
     connect(controller, &ScoringController::progress, this,
             [this](qint64 done, qint64 total, double rate, double eta, const QString &message) {
-                if (m_controller->isPaused())
+                if (m_controller->isPaused() || m_controller->isCancelling())
                     return;
                 Progress p;
                 p.done = done;
