@@ -1,5 +1,7 @@
 #include "ui/dialogs/ExportDialog.h"
 
+#include "core/data/DroppedSubset.h"
+
 #include "ui/models/SampleTableModel.h"
 #include "ui/session/ProjectSession.h"
 
@@ -94,8 +96,14 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     m_minusDropped->setChecked(true);
     m_plusKept->setChecked(true);
 
+    m_origin = new QLabel(this);
+    m_origin->setObjectName(QStringLiteral("exportOrigin"));
+    m_origin->setWordWrap(true);
+    m_origin->setStyleSheet(QStringLiteral("color:#555"));
+    m_origin->setVisible(false);
     auto *policyBox = new QGroupBox(tr("Which samples"), this);
     auto *pl = new QFormLayout(policyBox);
+    pl->addRow(m_origin);
     auto *modeRow = new QHBoxLayout;
     modeRow->addWidget(m_mode, 1);
     modeRow->addWidget(m_param, 1);
@@ -121,11 +129,17 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     auto *outRow = new QHBoxLayout;
     outRow->addWidget(m_output, 1);
     outRow->addWidget(browse);
+    m_writeDropped = new QCheckBox(this);
+    m_writeDropped->setObjectName(QStringLiteral("writeDropped"));
+    m_writeDropped->setToolTip(tr("Every sample the export leaves out, with its reasons: dropped by hand (with "
+                                  "the note), harmful, validation problems, below the cut, unscored; and every "
+                                  "line that could not be read"));
     auto *outBox = new QGroupBox(tr("Output"), this);
     auto *ol = new QFormLayout(outBox);
     ol->addRow(tr("Format"), m_format);
     ol->addRow(tr("Images"), m_images);
     ol->addRow(tr("File"), outRow);
+    ol->addRow(QString(), m_writeDropped);
 
     m_preview = new QLabel(this);
     m_preview->setWordWrap(true);
@@ -182,6 +196,8 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
     });
     connect(m_output, &QLineEdit::textEdited, this, [this] { m_outputEdited = true; });
     connect(m_output, &QLineEdit::textChanged, this, [this](const QString &path) {
+        m_writeDropped->setText(tr("Also write the samples left out, each with why, to %1")
+                                    .arg(QFileInfo(QString::fromStdString(droppedPathFor(path.toStdString()))).fileName()));
         m_manifest->setText(path.isEmpty() ? QString()
                                            : tr("A manifest (policy, run, scores) is written beside it: %1")
                                                  .arg(QString::fromStdString(manifestPathFor(path.toStdString()))));
@@ -268,6 +284,8 @@ ExportDialog::ExportDialog(ProjectSession *session, QWidget *parent) : QDialog(p
         if (!r->warnings.empty())
             msg += tr(" (%n warning(s), first: %1)", nullptr, int(r->warnings.size()))
                        .arg(QString::fromStdString(r->warnings.front()));
+        if (m_droppedMessage && !m_droppedMessage->isEmpty())
+            msg += QStringLiteral("; ") + *m_droppedMessage;
         m_preview->setText(QStringLiteral("<span style='color:#1f7a3a'>%1</span>").arg(msg.toHtmlEscaped()));
         Q_EMIT exportFinished(true, msg);
     });
@@ -397,7 +415,15 @@ void ExportDialog::setFormat(ExportFormat format)
 
 void ExportDialog::setCopyImages(bool copy) { m_images->setCurrentIndex(copy ? 1 : 0); }
 
+void ExportDialog::setWriteDropped(bool write) { m_writeDropped->setChecked(write); }
+
 void ExportDialog::setOutputPath(const QString &path) { m_output->setText(path); }
+
+void ExportDialog::setOrigin(const QString &text)
+{
+    m_origin->setText(text);
+    m_origin->setVisible(!text.isEmpty());
+}
 QString ExportDialog::outputPath() const { return m_output->text().trimmed(); }
 QString ExportDialog::previewText() const { return m_preview->text(); }
 
@@ -508,12 +534,41 @@ void ExportDialog::startExport()
             },
             Qt::QueuedConnection);
     };
-    m_exportWatcher.setFuture(QtConcurrent::run([dataset, p, utils, decisions, options, onProgress] {
+    std::shared_ptr<DroppedInputs> dropped;
+    if (m_writeDropped->isChecked()) {
+        // Read on this thread (the session is not thread-safe); written by the worker after the export.
+        dropped = std::make_shared<DroppedInputs>();
+        dropped->utilities = utils;
+        dropped->harmfulThreshold = m_session->scores().harmfulThreshold;
+        dropped->haveScores = m_session->scores().hasScores() && p.mode != ExportPolicy::Mode::All;
+        for (int64_t i = 0; i < m_session->size(); ++i) {
+            if (m_session->decision(i) == Decision::Drop && m_minusDropped->isChecked())
+                dropped->droppedByHand.emplace(m_session->dataset().id(i), m_session->note(i).toStdString());
+            const QStringList problems = m_session->problems(i);
+            for (const QString &problem : problems)
+                dropped->problems[i].push_back(problem.toStdString());
+        }
+    }
+    m_droppedMessage = std::make_shared<QString>();
+    std::shared_ptr<QString> droppedMessage = m_droppedMessage;
+    m_exportWatcher.setFuture(QtConcurrent::run([dataset, p, utils, decisions, options, onProgress, dropped,
+                                                 droppedMessage] {
         const ExportSelection selection = selectForExport(*dataset, p, utils, decisions);
         // Checked here too, not only in the preview: Export can be pressed before the preview is back.
         if (p.withinGroups && selection.noGroupValues())
             return Result<ExportReport>(Error{p.withinGroups->noValuesMessage()});
-        return exportSamples(*dataset, selection.indices, options, onProgress);
+        Result<ExportReport> report = exportSamples(*dataset, selection.indices, options, onProgress);
+        if (report.ok() && dropped) {
+            auto written = writeDroppedSubset(*dataset, selection.indices, *dropped, droppedPathFor(options.outPath));
+            if (!written.ok()) // the export itself is in place and stays: say what did not get written
+                return Result<ExportReport>(Error{"exported " + std::to_string(report->written) + " samples to " +
+                                                  report->outPath + ", but the dropped subset failed: " +
+                                                  written.error().message});
+            *droppedMessage = QCoreApplication::translate("ost::ui::ExportDialog", "%1 left out, with why, in %2")
+                                  .arg(written->samples + written->unreadable)
+                                  .arg(QString::fromStdString(written->path));
+        }
+        return report;
     }));
 }
 

@@ -44,7 +44,11 @@ public:
     ExportPolicy policy() const;
     void setFormat(ExportFormat format);
     void setCopyImages(bool copy);
+    // Also write every sample left out (and every unreadable line) with why, beside the output.
+    void setWriteDropped(bool write);
     void setOutputPath(const QString &path);
+    // Says where the policy comes from (the run shown and the histogram's cut); "" hides it.
+    void setOrigin(const QString &text);
     QString outputPath() const;
     QString previewText() const;
     // Why the "rank within each" entry cannot be used (a field name SampleGroups::parse refuses),
@@ -81,8 +85,10 @@ private:
     QComboBox *m_groupBy;
     QLineEdit *m_groupField;
     QLabel *m_groupError;
+    QLabel *m_origin;
     QCheckBox *m_minusDropped;
     QCheckBox *m_plusKept;
+    QCheckBox *m_writeDropped;
     QComboBox *m_format;
     QComboBox *m_images;
     QLineEdit *m_output;
@@ -95,6 +101,7 @@ private:
     QFutureWatcher<Result<ExportReport>> m_exportWatcher;
     bool m_previewReady = false;
     bool m_outputEdited = false;
+    std::shared_ptr<QString> m_droppedMessage; // from the export's worker: what the dropped subset holds
     QString m_exportGrouping; // remembered as lastGrouping() once that export has succeeded
     bool m_groupsMissing = false; // the preview found no ranked sample with a value for the grouping
 };
