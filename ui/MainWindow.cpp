@@ -13,6 +13,7 @@
 #include "ui/widgets/HistogramPanel.h"
 #include "ui/widgets/HistogramWidget.h"
 #include "ui/widgets/LogPanel.h"
+#include "ui/widgets/MiddleElideDelegate.h"
 #include "ui/widgets/ReviewQueueWidget.h"
 #include "ui/widgets/ScoringStatusWidget.h"
 
@@ -40,8 +41,10 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <optional>
 
 namespace ost::ui {
 
@@ -107,6 +110,20 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         m_score->setEnabled(true);
     });
 
+    // Dragging emits per mouse move; the store is written once the cut rests.
+    m_cutSaveTimer = new QTimer(this);
+    m_cutSaveTimer->setSingleShot(true);
+    m_cutSaveTimer->setInterval(300);
+    connect(m_cutSaveTimer, &QTimer::timeout, this, &MainWindow::saveCut);
+    connect(m_histogram, &HistogramPanel::topPercentChanged, this, [this] {
+        if (!m_loadingCut && m_session)
+            m_cutSaveTimer->start();
+    });
+    connect(m_histogram, &HistogramPanel::harmfulThresholdEdited, this, [this](double t) {
+        if (m_session && m_session->setHarmfulThreshold(t))
+            statusBar()->showMessage(tr("Harmful below %1 for run %2").arg(t).arg(m_session->scores().runId), 5000);
+    });
+
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     m_layoutRestored = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -154,6 +171,12 @@ void MainWindow::buildViews()
         {SampleTableModel::ColDecision, 66},  {SampleTableModel::ColTags, 90},    {SampleTableModel::ColProblems, 160}};
     for (const auto &[col, w] : widths)
         m_table->setColumnWidth(col, w);
+    m_table->setItemDelegateForColumn(SampleTableModel::ColId, new MiddleElideDelegate(m_table));
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int logical, int, int) {
+        if (!m_sizingColumns && (logical == SampleTableModel::ColQuestion || logical == SampleTableModel::ColAnswer))
+            m_textColumnsSized = true; // the curator's widths win from now on
+    });
+    m_table->viewport()->installEventFilter(this);
     // What a curator decides on comes first, the long texts after: at 1280 px the scroll then cuts
     // into the answer text, not into the scores (the header menu shows or hides any column).
     const int firstColumns[] = {SampleTableModel::ColThumbnail, SampleTableModel::ColId, SampleTableModel::ColUtility,
@@ -234,10 +257,18 @@ void MainWindow::buildViews()
     auto *pl = new QVBoxLayout(page);
     pl->setContentsMargins(0, 0, 0, 0);
     pl->setSpacing(0);
-    pl->addWidget(m_filterBar);
     pl->addWidget(m_banner);
     pl->addWidget(m_staleBanner);
     pl->addWidget(m_tabs, 1);
+
+    // The filter bar spans the window, above the detail dock too: squeezed into the table's width its
+    // combos and placeholder were cut at 1280 px.
+    m_filterToolbar = addToolBar(tr("Filter"));
+    m_filterToolbar->setObjectName(QStringLiteral("filterToolbar"));
+    m_filterToolbar->setMovable(false);
+    m_filterToolbar->setFloatable(false);
+    m_filterBar->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_filterToolbar->addWidget(m_filterBar);
 
     m_noDataset = new EmptyState(tr("No dataset open"), tr("Open a dataset (Ctrl+O) or drop a .jsonl/.json file here"),
                                  this);
@@ -338,6 +369,11 @@ void MainWindow::setSession(ProjectSession *session)
     m_detail->showSample(-1);
     m_model->setSession(nullptr);
     m_thumbs->clear();
+    if (m_cutSaveTimer->isActive()) { // the previous project's last drag
+        m_cutSaveTimer->stop();
+        saveCut();
+    }
+    m_runValuesOf = nullptr;
     delete old;
     m_session = session;
     session->setParent(this);
@@ -347,6 +383,14 @@ void MainWindow::setSession(ProjectSession *session)
         statusBar()->showMessage(message, 15000);
     });
     connect(session, &ProjectSession::scoresChanged, this, [this] {
+        m_runValuesOf = nullptr; // a new snapshot: the histogram's run values are read again
+        if (m_session && m_session->scores().runId != m_cutRunId) {
+            if (m_cutSaveTimer->isActive()) { // a drag just before: it belongs to the run before
+                m_cutSaveTimer->stop();
+                saveCut();
+            }
+            loadCut(); // another run: its own cut, or the project's last share
+        }
         updateEmptyStates();
         scheduleStatsUpdate();
     });
@@ -367,6 +411,19 @@ void MainWindow::setSession(ProjectSession *session)
                        .arg(session->size())
                        .arg(session->scores().scoredCount)
                        .toStdString());
+    if (session->unreadableCount() > 0) {
+        const ValidationIssue &first = *session->unreadable(session->size());
+        ost::log::warn(QStringLiteral("%1: %2 line(s) could not be read and are listed as rows at the end "
+                                      "(first: line %3: %4)")
+                           .arg(path)
+                           .arg(session->unreadableCount())
+                           .arg(first.line)
+                           .arg(QString::fromStdString(first.message))
+                           .toStdString());
+    }
+    m_cutRunId = -1;
+    loadCut();
+    sizeColumns();
     if (session->scores().hasScores())
         m_table->sortByColumn(SampleTableModel::ColUtility, Qt::DescendingOrder);
     else
@@ -377,6 +434,8 @@ void MainWindow::setSession(ProjectSession *session)
     updateStats();
     if (m_proxy->rowCount() > 0)
         m_table->setCurrentIndex(m_proxy->index(0, SampleTableModel::ColId));
+    // Focus on the table, not the first field of the tab chain (the search box took Ctrl+Z and K/D).
+    m_table->setFocus(Qt::OtherFocusReason);
     Q_EMIT datasetOpened();
 }
 
@@ -402,6 +461,7 @@ void MainWindow::showView(View view)
 void MainWindow::updateEmptyStates()
 {
     m_central->setCurrentIndex(m_session ? 1 : 0);
+    m_filterBar->setEnabled(m_session);
     const bool scored = m_session && m_session->scores().hasScores();
     m_banner->setVisible(m_session && !scored && !m_scoring->isRunning());
     m_bannerText->setText(tr("<b>Not scored yet</b> — Score &gt; Run OST… ranks every sample by how much one "
@@ -472,14 +532,29 @@ void MainWindow::updateStats()
         kept += d == Decision::Keep;
         dropped += d == Decision::Drop;
     }
+    if (m_runValuesOf != &scores) {
+        m_runValuesOf = &scores;
+        m_histogram->setRunValues(scores.utility);
+    }
     m_histogram->setValues(std::move(values), scores.harmfulThreshold);
     const QLocale loc;
+    const auto samplesShown = std::count_if(shown.begin(), shown.end(), [this](int64_t i) { return i < m_session->size(); });
+    const QString nShown = loc.toString(qlonglong(samplesShown));
+    m_keepShown->setText(tr("Keep All %1 Shown…").arg(nShown));
+    m_dropShown->setText(tr("Drop All %1 Shown…").arg(nShown));
     QStringList parts;
     parts << tr("%1 samples").arg(loc.toString(qlonglong(m_session->size())));
-    if (qlonglong(shown.size()) != m_session->size())
+    if (m_session->unreadableCount() > 0)
+        parts << tr("%n unreadable line(s)", nullptr, int(m_session->unreadableCount()));
+    if (qlonglong(shown.size()) != m_session->rowCount())
         parts << tr("%1 shown").arg(loc.toString(qlonglong(shown.size())));
     parts << (scores.hasScores() ? tr("%1 scored").arg(loc.toString(qlonglong(scores.scoredCount)))
                                  : tr("not scored"));
+    if (scores.hasScores())
+        parts << (scores.newerRunId > 0 ? tr("run %1 shown (run %2 has no scores yet)")
+                                              .arg(scores.runId)
+                                              .arg(scores.newerRunId)
+                                        : tr("run %1").arg(scores.runId));
     if (scores.hasScores())
         parts << tr("%1 harmful").arg(loc.toString(qlonglong(harmful)));
     parts << tr("%1 kept · %2 dropped").arg(loc.toString(qlonglong(kept)), loc.toString(qlonglong(dropped)));
@@ -489,6 +564,92 @@ void MainWindow::updateStats()
 }
 
 QString MainWindow::countsText() const { return m_counts->text(); }
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        QTimer::singleShot(0, this, &MainWindow::fitTextColumns);
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::sizeColumns()
+{
+    if (!m_session)
+        return;
+    // The id column as wide as the longest id among the first rows (a million are not measured),
+    // within bounds; the delegate elides the rest in the middle.
+    const QFontMetrics fm(m_table->font());
+    int widest = fm.horizontalAdvance(m_model->headerData(SampleTableModel::ColId, Qt::Horizontal).toString());
+    const int64_t n = std::min<int64_t>(m_session->size(), 2000);
+    for (int64_t i = 0; i < n; ++i)
+        widest = std::max(widest, fm.horizontalAdvance(QString::fromStdString(m_session->dataset().id(i))));
+    m_sizingColumns = true;
+    m_table->setColumnWidth(SampleTableModel::ColId, std::clamp(widest + 16, 70, 300));
+    m_sizingColumns = false;
+    fitTextColumns();
+}
+
+void MainWindow::fitTextColumns()
+{
+    // Question and Answer share what the columns before them leave of the visible width, so that
+    // both read in full at 1280 px (the Answer was cut off at the right); later columns scroll.
+    if (m_textColumnsSized)
+        return;
+    QHeaderView *h = m_table->horizontalHeader();
+    const int question = h->visualIndex(SampleTableModel::ColQuestion), answer = h->visualIndex(SampleTableModel::ColAnswer);
+    int before = 0;
+    for (int v = 0; v < std::min(question, answer); ++v)
+        if (!h->isSectionHidden(h->logicalIndex(v)))
+            before += h->sectionSize(h->logicalIndex(v));
+    const int room = m_table->viewport()->width() - before - 4;
+    if (room < 2 * 140)
+        return;
+    m_sizingColumns = true;
+    m_table->setColumnWidth(SampleTableModel::ColQuestion, room * 55 / 100);
+    m_table->setColumnWidth(SampleTableModel::ColAnswer, room - room * 55 / 100);
+    m_sizingColumns = false;
+}
+
+namespace {
+const std::string kCutKey = "ui/cut/topPercent"; // the project's last share; + "/run/ID" per run
+std::optional<double> storedPercent(const ProjectStore &store, const std::string &key)
+{
+    const std::optional<std::string> text = store.blob(key);
+    bool ok = false;
+    const double p = text ? QString::fromStdString(*text).toDouble(&ok) : 0;
+    return ok && p >= 0 && p <= 100 ? std::optional<double>(p) : std::nullopt;
+}
+} // namespace
+
+void MainWindow::loadCut()
+{
+    if (!m_session)
+        return;
+    const int64_t runId = m_session->scores().runId;
+    m_cutRunId = runId;
+    const ProjectStore &store = m_session->store();
+    // This run's cut; for a run not cut yet, the share this project was last cut at; else half.
+    std::optional<double> p = storedPercent(store, kCutKey + "/run/" + std::to_string(runId));
+    if (!p)
+        p = storedPercent(store, kCutKey);
+    m_loadingCut = true;
+    m_histogram->setTopPercent(p.value_or(50.0));
+    m_loadingCut = false;
+}
+
+void MainWindow::saveCut()
+{
+    if (!m_session)
+        return;
+    const std::string value = QString::number(m_histogram->topPercent(), 'g', 12).toStdString();
+    ProjectStore &store = m_session->store();
+    for (const std::string &key : {kCutKey, kCutKey + "/run/" + std::to_string(m_cutRunId)})
+        if (Status st = store.putBlob(key, value); !st.ok()) {
+            statusBar()->showMessage(tr("Cannot save the cut: %1").arg(QString::fromStdString(st.error().message)),
+                                     8000);
+            return;
+        }
+}
 
 ProjectSession *MainWindow::session() const { return m_session.data(); }
 

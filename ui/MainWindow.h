@@ -16,6 +16,7 @@ class QStackedWidget;
 class QTabWidget;
 class QTableView;
 class QTimer;
+class QToolBar;
 
 namespace ost::ui {
 
@@ -33,6 +34,7 @@ class SampleTableModel;
 class ScoringController;
 class ScoringDialog;
 class ScoringStatusWidget;
+class ShortcutOverlay;
 class ThumbnailCache;
 
 class MainWindow : public QMainWindow {
@@ -48,6 +50,7 @@ public:
     void showView(View view);
 
     // For tests and --screenshot.
+    ShortcutOverlay *shortcutOverlay() const { return m_shortcuts; }
     SampleTableModel *sampleModel() const { return m_model; }
     SampleFilterProxy *proxy() const { return m_proxy; }
     QTableView *table() const { return m_table; }
@@ -72,6 +75,7 @@ Q_SIGNALS:
     void datasetFailed(const QString &message);
 
 protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void closeEvent(QCloseEvent *e) override;
     void showEvent(QShowEvent *e) override;
     void dragEnterEvent(QDragEnterEvent *e) override;
@@ -95,6 +99,12 @@ private:
     void runScoring();
     void exportSubset();
     void decideAllShown(int decision);
+    void showShortcuts();
+    // The histogram's cut is "keep the top P %" of one project's run, kept in its store.
+    void loadCut();
+    void saveCut();
+    void sizeColumns();    // the id column to its content, then fitTextColumns
+    void fitTextColumns(); // Question and Answer fill the visible width until the curator resizes one
 
     ThumbnailCache *m_thumbs;
     SampleTableModel *m_model;
@@ -119,6 +129,7 @@ private:
     HistogramPanel *m_histogram;
     LogPanel *m_log;
     FilterBar *m_filterBar;
+    QToolBar *m_filterToolbar;
     QMenu *m_viewMenu = nullptr;
 
     QLabel *m_counts;
@@ -130,10 +141,19 @@ private:
     QAction *m_redo = nullptr;
     QAction *m_export = nullptr;
     QAction *m_score = nullptr;
+    QAction *m_keepShown = nullptr; // "Keep All N Shown…": the count follows the filter
+    QAction *m_dropShown = nullptr;
+    ShortcutOverlay *m_shortcuts = nullptr;
     QMenu *m_recentMenu = nullptr;
     QTimer *m_statsTimer;
     bool m_syncingSelection = false;
     bool m_layoutRestored = false; // saved dock sizes win over the first-run defaults
+    int64_t m_cutRunId = -1;       // the run whose cut the histogram shows
+    bool m_loadingCut = false;
+    bool m_sizingColumns = false;
+    bool m_textColumnsSized = false; // the curator resized Question or Answer
+    QTimer *m_cutSaveTimer;
+    const void *m_runValuesOf = nullptr; // the snapshot the histogram's run values are of; reset per swap
 };
 
 } // namespace ost::ui

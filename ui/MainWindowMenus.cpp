@@ -9,10 +9,12 @@
 #include "ui/models/SampleFilterProxy.h"
 #include "ui/models/SampleTableModel.h"
 #include "ui/session/ProjectSession.h"
+#include "ui/session/ReferencePath.h"
 #include "ui/widgets/DetailPane.h"
 #include "ui/widgets/FilterBar.h"
 #include "ui/widgets/HistogramPanel.h"
 #include "ui/widgets/HistogramWidget.h"
+#include "ui/widgets/ShortcutOverlay.h"
 
 #include <QAction>
 #include <QApplication>
@@ -28,6 +30,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QUndoStack>
+
+#include <algorithm>
 
 namespace ost::ui {
 
@@ -75,8 +79,13 @@ void MainWindow::buildMenus()
     decisionAction(tr("&Drop Selected"), QKeySequence(Qt::Key_D), Decision::Drop);
     decisionAction(tr("Reset Selected to &Auto"), QKeySequence(Qt::Key_A), Decision::Auto);
     edit->addSeparator();
-    edit->addAction(tr("Keep All Shown…"), this, [this] { decideAllShown(int(Decision::Keep)); });
-    edit->addAction(tr("Drop All Shown…"), this, [this] { decideAllShown(int(Decision::Drop)); });
+    // Everything the filter shows, as one undo step; the texts say how many (updateStats).
+    m_keepShown = edit->addAction(tr("Keep All Shown…"), this, [this] { decideAllShown(int(Decision::Keep)); });
+    m_keepShown->setObjectName(QStringLiteral("keepAllShown"));
+    m_dropShown = edit->addAction(tr("Drop All Shown…"), this, [this] { decideAllShown(int(Decision::Drop)); });
+    m_dropShown->setObjectName(QStringLiteral("dropAllShown"));
+    m_keepShown->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    m_dropShown->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     edit->addSeparator();
     QAction *find = edit->addAction(tr("&Find…"), m_filterBar, &FilterBar::focusSearch);
     find->setShortcut(QKeySequence::Find);
@@ -114,6 +123,9 @@ void MainWindow::buildMenus()
         m_viewMenu->addAction(dock->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcuts({QKeySequence(Qt::Key_Question), QKeySequence(Qt::Key_F1)});
+    keys->setShortcutContext(Qt::WindowShortcut); // text fields take "?" first (ShortcutOverride)
     help->addAction(tr("&About OST Curator"), this, [this] { showAboutDialog(this); });
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     updateUndoActions();
@@ -185,7 +197,21 @@ bool MainWindow::bulkDecide(const std::vector<int64_t> &indices, int decision, b
 
 void MainWindow::decideAllShown(int decision)
 {
-    bulkDecide(m_proxy->visibleSampleIndices(), decision, true);
+    std::vector<int64_t> shown = m_proxy->visibleSampleIndices();
+    if (m_session) // the rows of unreadable lines have no sample to decide on
+        shown.erase(std::remove_if(shown.begin(), shown.end(), [this](int64_t i) { return i >= m_session->size(); }),
+                    shown.end());
+    bulkDecide(shown, decision, true);
+}
+
+void MainWindow::showShortcuts()
+{
+    if (!m_shortcuts)
+        m_shortcuts = new ShortcutOverlay(menuBar(), this);
+    m_shortcuts->refresh();
+    m_shortcuts->show();
+    m_shortcuts->raise();
+    m_shortcuts->activateWindow();
 }
 
 ScoringDialog *MainWindow::createScoringDialog()
@@ -195,9 +221,14 @@ ScoringDialog *MainWindow::createScoringDialog()
         // An unfinished run of this project is offered for resuming with its own settings.
         if (auto run = m_session->store().latestRun();
             run && (run->status == "paused" || run->status == "cancelled" || run->status == "running")) {
-            if (auto settings = RunSettings::fromJson(run->settingsJson); settings.ok())
-                dialog->setResumableRun(run->id, QString::fromStdString(run->name), settings.value());
+            if (auto settings = RunSettings::fromJson(run->settingsJson); settings.ok()) {
+                const ReferenceLocation ref = locateReference(QString::fromStdString(settings->referencePath),
+                                                              QString::fromStdString(m_session->store().path()));
+                dialog->setResumableRun(run->id, QString::fromStdString(run->name), settings.value(), ref.path,
+                                        ref.found);
+            }
         }
+        dialog->setDatasetPath(m_session->datasetPath());
     }
     return dialog;
 }
@@ -223,10 +254,15 @@ ExportDialog *MainWindow::createExportDialog()
         return nullptr;
     auto *dialog = new ExportDialog(m_session, this);
     ExportPolicy p = dialog->policy();
-    if (m_session->scores().hasScores() && m_histogram->histogram()->hasValues()) {
-        // Start from the histogram's cut: what the curator has been looking at.
+    const ScoreSnapshot &scores = m_session->scores();
+    if (scores.hasScores()) {
+        // Start from the histogram's cut, a share of the run shown: what the curator has been looking at.
         p.mode = ExportPolicy::Mode::TopPercent;
         p.topPercent = std::max(0.1, m_histogram->topPercent());
+        dialog->setOrigin(tr("Starts from run %1 “%2” (the run shown) and the histogram's cut: keep the top %3 %")
+                              .arg(scores.runId)
+                              .arg(QString::fromStdString(scores.runName))
+                              .arg(QString::number(p.topPercent, 'f', 1)));
     }
     // ... ranked within the groups of the last export (each source, each problem), if any.
     p.withinGroups = ExportDialog::lastGrouping();

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QDoubleValidator>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTimer>
@@ -71,6 +72,24 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation})
         connect(c, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT filterChanged(filter()); });
     connect(m_clear, &QToolButton::clicked, this, &FilterBar::clear);
+    for (QLineEdit *e : {m_text, m_min, m_max})
+        e->installEventFilter(this);
+}
+
+bool FilterBar::eventFilter(QObject *watched, QEvent *event)
+{
+    // A field with nothing of its own to undo lets Ctrl+Z / Ctrl+Shift+Z through to the window's
+    // Undo/Redo of decisions; it used to take them with no feedback at all.
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto *edit = qobject_cast<QLineEdit *>(watched);
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (edit && ((key->matches(QKeySequence::Undo) && !edit->isUndoAvailable()) ||
+                     (key->matches(QKeySequence::Redo) && !edit->isRedoAvailable()))) {
+            event->ignore();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void FilterBar::schedule() { m_debounce->start(); }

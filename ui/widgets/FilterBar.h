@@ -25,6 +25,9 @@ public:
 Q_SIGNALS:
     void filterChanged(const ost::ui::SampleFilter &filter);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void schedule();
     QLineEdit *m_text;
