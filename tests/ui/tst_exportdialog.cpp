@@ -18,6 +18,9 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QCheckBox>
+#include <QJsonArray>
+#include <QMap>
 #include <QtTest>
 
 using namespace ost;
@@ -87,6 +90,49 @@ private Q_SLOTS:
         QVERIFY2(done.front().at(0).toBool(), qPrintable(done.front().at(1).toString()));
         QCOMPARE(idsIn(out), (QStringList{"s0", "s2", "s3", "s8"}));
         QVERIFY(QFile::exists(QString::fromStdString(manifestPathFor(out.toStdString()))));
+    }
+
+    // Item 14: the export can also write what it leaves out, each sample with why (s1 dropped by hand
+    // with its note, the harmful ones with their utility, the rest below the cut).
+    void droppedSubsetWithReasons()
+    {
+        QVERIFY(m_session->setNote(1, QStringLiteral("looks wrong")));
+        ExportDialog dialog(m_session.get());
+        ExportPolicy policy;
+        policy.mode = ExportPolicy::Mode::TopK;
+        policy.topK = 3;
+        dialog.setPolicy(policy); // s1 dropped, s8 kept (topKMinusDroppedPlusKept)
+        const QString out = m_dir.filePath(QStringLiteral("with-dropped.jsonl"));
+        dialog.setOutputPath(out);
+        auto *box = dialog.findChild<QCheckBox *>(QStringLiteral("writeDropped"));
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("with-dropped.dropped.jsonl")), qPrintable(box->text()));
+        box->setChecked(true);
+        QSignalSpy done(&dialog, &ExportDialog::exportFinished);
+        dialog.startExport();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QVERIFY2(done.front().at(0).toBool(), qPrintable(done.front().at(1).toString()));
+        QVERIFY2(done.front().at(1).toString().contains(QStringLiteral("6 left out")), qPrintable(done.front().at(1).toString()));
+        QCOMPARE(idsIn(out), (QStringList{"s0", "s2", "s3", "s8"}));
+        QFile f(m_dir.filePath(QStringLiteral("with-dropped.dropped.jsonl")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QMap<QString, QJsonObject> byId;
+        for (const QByteArray &line : f.readAll().split('\n'))
+            if (!line.trimmed().isEmpty()) {
+                const QJsonObject o = QJsonDocument::fromJson(line).object();
+                byId.insert(o.value(QStringLiteral("id")).toString(), o);
+            }
+        QCOMPARE(byId.keys(), (QStringList{"s1", "s4", "s5", "s6", "s7", "s9"}));
+        const QJsonObject s1 = byId[QStringLiteral("s1")].value(QStringLiteral("reasons")).toArray().at(0).toObject();
+        QCOMPARE(s1.value(QStringLiteral("reason")).toString(), QStringLiteral("dropped"));
+        QCOMPARE(s1.value(QStringLiteral("note")).toString(), QStringLiteral("looks wrong"));
+        const QJsonObject s5 = byId[QStringLiteral("s5")].value(QStringLiteral("reasons")).toArray().at(0).toObject();
+        QCOMPARE(s5.value(QStringLiteral("reason")).toString(), QStringLiteral("harmful"));
+        QVERIFY(s5.value(QStringLiteral("utility")).toDouble() < 0);
+        // the record as it is in the file, and where
+        QCOMPARE(byId[QStringLiteral("s5")].value(QStringLiteral("record")).toObject().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("s5"));
+        QCOMPARE(byId[QStringLiteral("s5")].value(QStringLiteral("line")).toInt(), 6);
     }
 
     void withoutDecisions()

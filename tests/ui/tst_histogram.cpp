@@ -145,23 +145,94 @@ private Q_SLOTS:
         QCOMPARE(spin->value(), 0.0);
     }
 
+    // Typing "20" on 160 values: the box keeps what is typed (no keyboard tracking, no rewrite from
+    // the cut), and the cut moves once, on Enter. It used to move per key and rewrite 20 as 10.6 %.
+    void typingIsNotRewritten()
+    {
+        HistogramPanel panel;
+        panel.show();
+        std::vector<double> v(160);
+        for (int i = 0; i < 160; ++i)
+            v[size_t(i)] = 0.001 * i * i - 3.0; // uneven spacing, like real utilities
+        panel.setValues(v, 0.0);
+        auto *spin = panel.findChild<QDoubleSpinBox *>();
+        QVERIFY(spin);
+        HistogramWidget *h = panel.histogram();
+        const int64_t before = h->keptCount();
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClick(spin, Qt::Key_2);
+        QVERIFY2(spin->text().startsWith(QStringLiteral("2")), qPrintable(spin->text()));
+        QTest::keyClick(spin, Qt::Key_0);
+        QVERIFY2(spin->text().startsWith(QStringLiteral("20")), qPrintable(spin->text()));
+        QCOMPARE(h->keptCount(), before); // not committed yet
+        QTest::keyClick(spin, Qt::Key_Return);
+        QCOMPARE(spin->value(), 20.0);
+        QCOMPARE(h->keptCount(), 32);
+        QCOMPARE(panel.topPercent(), 20.0);
+        QVERIFY2(spin->text().startsWith(QStringLiteral("20.0")), qPrintable(spin->text()));
+        // new values (scores arriving) do not touch the box either
+        v.push_back(5.0);
+        panel.setValues(v, 0.0);
+        QCOMPARE(spin->value(), 20.0);
+        QVERIFY(!spin->keyboardTracking());
+    }
+
+    // The share is of the run's scored samples: a filter changes the bars, not the cut.
     void filteringKeepsTheCut()
     {
         HistogramPanel panel;
         panel.setValues(values(), 0.0);
         panel.setTopPercent(20);
         const double cut = panel.histogram()->cut();
-        // new values (the filter changed): the cut stays where the curator put it, the share follows
         std::vector<double> v = values();
-        v.resize(50); // -0.20 .. 0.29
+        v.resize(50); // -0.20 .. 0.29 shown, the run still has all 100
+        panel.setRunValues(values());
         panel.setValues(v, 0.0);
         QCOMPARE(panel.histogram()->cut(), cut);
         QCOMPARE(panel.histogram()->keptCount(), 0);
-        QCOMPARE(panel.topPercent(), 0.0);
-        // no values: the empty state, and the spinner is off
+        QCOMPARE(panel.topPercent(), 20.0);
+        // no values: the empty state
         panel.setValues({}, 0.0);
         QVERIFY(!panel.histogram()->hasValues());
         QVERIFY(panel.summaryText().isEmpty());
+    }
+
+    // Item 8: the x axis spans the data, not 0 and the data (data on one side of the threshold
+    // filled a third of the plot).
+    void rangeFromTheData()
+    {
+        HistogramWidget h;
+        std::vector<double> v;
+        for (int i = 0; i < 100; ++i)
+            v.push_back(0.5 + 0.004 * i); // 0.5 .. 0.896, threshold 0 far left
+        h.setValues(v, 0.0);
+        auto *x = qobject_cast<QCategoryAxis *>(h.chartView()->chart()->axes(Qt::Horizontal).front());
+        QVERIFY(x);
+        QVERIFY2(x->min() > 0.45, qPrintable(QString::number(x->min())));
+        QVERIFY(x->max() > 0.89 && x->max() < 0.95);
+        for (double &u : v)
+            u -= 2.0; // every sample harmful
+        h.setValues(v, 0.0);
+        QVERIFY2(x->max() < -1.0, qPrintable(QString::number(x->max())));
+    }
+
+    // ... and the kept side of the cut is shaded, which says it even when every bar is red.
+    void keptSideShaded()
+    {
+        HistogramWidget h;
+        std::vector<double> v;
+        for (int i = 0; i < 100; ++i)
+            v.push_back(-2.0 + 0.004 * i);
+        h.setValues(v, 0.0);
+        QCOMPARE(h.harmfulCount(), 100);
+        h.setCutToTopPercent(30);
+        const auto band = h.keptBand();
+        QCOMPARE(band.first, h.cut());
+        QCOMPARE(band.second, h.plotMax());
+        QVERIFY(band.second > band.first);
+        h.setCutToTopPercent(0);
+        QVERIFY(h.keptBand().first > h.maxValue()); // nothing kept: the band starts right of every value
     }
 };
 

@@ -111,8 +111,9 @@ private Q_SLOTS:
         QCOMPARE(ids.mid(8, 2), (QStringList{"s8", "s9"}));
         m_proxy->sort(SampleTableModel::ColUtility, Qt::AscendingOrder);
         ids = idsInProxyOrder();
-        // unscored rows sort below every score
-        QCOMPARE(ids.mid(0, 4), (QStringList{"s10", "s11", "s9", "s8"}));
+        // unscored rows stay last in this direction too (they came first, above every score)
+        QCOMPARE(ids.mid(0, 2), (QStringList{"s9", "s8"}));
+        QCOMPARE(ids.mid(10, 2), (QStringList{"s10", "s11"}));
         m_proxy->sort(SampleTableModel::ColRank, Qt::AscendingOrder);
         QCOMPARE(idsInProxyOrder().front(), QStringLiteral("s0"));
         m_proxy->sort(SampleTableModel::ColLoss, Qt::DescendingOrder);

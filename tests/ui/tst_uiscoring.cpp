@@ -7,6 +7,7 @@
 #include "ui/models/ThumbnailCache.h"
 #include "ui/session/DatasetOpener.h"
 #include "ui/session/ProjectSession.h"
+#include "ui/widgets/ScoringStatusWidget.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -66,6 +67,36 @@ private Q_SLOTS:
         }
         QCOMPARE(scored, session.scores().scoredCount);
         QVERIFY(scored >= N - 2); // the held-out reference samples may be left unscored
+    }
+
+    // Item 4 (UI side): Cancel says "cancelling…" in the status bar at once, and later progress does
+    // not overwrite it while the batch in flight finishes.
+    void cancelIsAcknowledgedAtOnce()
+    {
+        QTemporaryDir dir;
+        const QString path = uitest::writeDataset(dir.path(), N);
+        OpenedProject p = openProject(path);
+        QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+        ProjectSession session(p.dataset, p.store, p.scores);
+        RunSettings settings;
+        settings.proxy = "builtin-tiny";
+        settings.referenceHoldout = 0.25;
+        settings.warmupFraction = 0;
+        settings.batchSize = 1;
+        ScoringController controller;
+        ScoringStatusWidget status(&controller);
+        QSignalSpy finished(&controller, &ScoringController::finished);
+        controller.start(&session, settings, std::nullopt);
+        QVERIFY(controller.isRunning());
+        QVERIFY(status.text().contains(QStringLiteral("starting")));
+        controller.cancel();
+        QVERIFY2(status.text().contains(QStringLiteral("cancelling")), qPrintable(status.text()));
+        QVERIFY(controller.isCancelling() || !controller.isRunning());
+        QCoreApplication::processEvents(); // queued progress from the worker must not overwrite it
+        if (controller.isRunning())
+            QVERIFY2(status.text().contains(QStringLiteral("cancelling")), qPrintable(status.text()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QVERIFY(finished.front().at(0).value<ScoringOutcome>().cancelled);
     }
 };
 
