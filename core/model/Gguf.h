@@ -56,9 +56,10 @@ struct GgufValue {
     };
     Type type = Type::U8;
     Type elementType = Type::U8; // for arrays
-    // Scalars: integers (and bool) widen to int64/uint64, floats to double. Arrays of numbers fill
-    // `numbers` (as double; ids and counts up to 2^53 are exact) or `integers`; arrays of strings fill
-    // `strings`. Nested arrays are refused when the file is opened.
+    // Scalars: unsigned integers widen to uint64, signed ones to int64, f32/f64 to double (exact),
+    // bool stays bool, strings are std::string; arrays leave it monostate. Arrays of integers and
+    // bools fill `integers`, of f32/f64 `numbers`, of strings `strings`. Nested arrays are refused
+    // when the file is opened.
     std::variant<std::monostate, int64_t, uint64_t, double, bool, std::string> scalar;
     std::vector<std::string> strings;
     // Integer and bool arrays. A U64 element above INT64_MAX is kept as its bit pattern (read it
