@@ -1,11 +1,15 @@
 // loadProxy: the built-in tiny model or a Hugging Face folder, with the matching sample encoder.
-#include "core/model/internal/BuiltinTiny.h"
 #include "core/model/internal/ConfigBounds.h"
+#include "core/model/internal/BuiltinTiny.h"
+#include "core/model/internal/GgufProxy.h"
 #include "core/model/internal/QwenSampleEncoder.h"
 #include "core/model/internal/QwenVisionLanguageModel.h"
 #include "core/model/internal/VisionLanguageModel.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace ost::model {
@@ -60,6 +64,27 @@ std::string describe(const std::string &what, const QwenVisionLanguageModel &mod
     return s.str();
 }
 
+// The default system prompt of a text-only folder's chat template (tokenizer_config.json), or the
+// Qwen2-VL default when the folder has no template.
+Result<std::string> folderSystemPrompt(const fs::path &root, const ProxyOptions &options)
+{
+    const fs::path path = root / "tokenizer_config.json";
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::string(kDefaultSystemPrompt);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return Error{path.string() + " is not a JSON object"};
+    if (!j.contains("chat_template") || !j["chat_template"].is_string())
+        return std::string(kDefaultSystemPrompt);
+    auto prompt = chatmlDefaultSystemPrompt(j["chat_template"].get<std::string>(), path.string());
+    if (!prompt && options.chatTemplate == "chatml")
+        return std::string();
+    return prompt;
+}
+
 Result<LoadedProxy> loadFolder(const std::string &dir, const ProxyOptions &options, torch::ScalarType dtype)
 {
     const fs::path root(dir);
@@ -110,6 +135,12 @@ Result<LoadedProxy> loadFolder(const std::string &dir, const ProxyOptions &optio
     auto encoder = QwenSampleEncoder::create(tokenizer, imageConfig, *config, options);
     if (!encoder)
         return encoder.error();
+    if (config->isTextOnly()) {
+        auto prompt = folderSystemPrompt(root, options);
+        if (!prompt)
+            return prompt.error();
+        encoder.value()->setDefaultSystemPrompt(prompt.value());
+    }
     if (config->tokenizerKind == "bytes")
         model.value()->setExtraFiles({{"preprocessor_config.json", imageProcessorConfigJson(imageConfig)}});
     LoadedProxy out;
@@ -120,6 +151,18 @@ Result<LoadedProxy> loadFolder(const std::string &dir, const ProxyOptions &optio
 }
 
 } // namespace
+
+bool isGgufSpec(const std::string &spec)
+{
+    if (spec.size() >= 5 && spec.compare(spec.size() - 5, 5, ".gguf") == 0)
+        return true;
+    std::error_code ec;
+    if (!fs::is_regular_file(spec, ec))
+        return false;
+    std::ifstream in(spec, std::ios::binary);
+    char magic[4] = {};
+    return in.read(magic, 4) && std::string(magic, 4) == "GGUF";
+}
 
 Result<LoadedProxy> loadProxy(const std::string &spec, const ProxyOptions &options)
 {
@@ -146,6 +189,12 @@ Result<LoadedProxy> loadProxy(const std::string &spec, const ProxyOptions &optio
             out.description = describe("builtin-tiny, seed " + std::to_string(options.seed), *model, options.precision,
                                        device.value());
             loaded = out;
+        } else if (isGgufSpec(spec)) {
+            loaded = loadGgufProxy(spec, options, dtype.value());
+            if (loaded) {
+                auto *model = dynamic_cast<QwenVisionLanguageModel *>(loaded->model.get());
+                loaded->description = describe("from " + spec, *model, options.precision, device.value());
+            }
         } else {
             loaded = loadFolder(spec, options, dtype.value());
         }

@@ -3,6 +3,7 @@
 #include "core/text/internal/AddedTokenMatcher.h"
 #include "core/text/internal/BpeMerges.h"
 #include "core/text/internal/ByteLevel.h"
+#include "core/text/internal/Gpt2PreTokenizer.h"
 #include "core/text/internal/Nfc.h"
 #include "core/text/internal/Qwen2PreTokenizer.h"
 #include "core/text/internal/Utf8.h"
@@ -24,6 +25,7 @@ struct BpeTokenizer::Impl {
     std::array<int32_t, 256> byteIds{};
     BpeMerges merges;
     AddedTokenMatcher matcher;
+    BpeConfig::PreTokenizer preTokenizer = BpeConfig::PreTokenizer::Qwen2;
     bool nfc = true;
     bool ignoreMerges = false;
 
@@ -45,6 +47,7 @@ Result<std::unique_ptr<BpeTokenizer>> BpeTokenizer::create(const BpeConfig &conf
     std::unique_ptr<BpeTokenizer> tok(new BpeTokenizer());
     Impl &d = *tok->d;
     d.nfc = config.nfc;
+    d.preTokenizer = config.preTokenizer;
     d.ignoreMerges = config.ignoreMerges;
 
     int64_t maxId = -1;
@@ -139,7 +142,10 @@ void BpeTokenizer::Impl::encodeText(std::string_view text, std::vector<int64_t> 
     if (nfc)
         cps = text::nfc(cps);
     std::string piece;
-    for (const auto &[b, e] : splitQwen2(cps)) {
+    const auto pieces = preTokenizer == BpeConfig::PreTokenizer::Qwen2
+                            ? splitQwen2(cps)
+                            : splitGpt2(cps, preTokenizer == BpeConfig::PreTokenizer::Gpt2Digits);
+    for (const auto &[b, e] : pieces) {
         piece.clear();
         for (size_t i = b; i < e; ++i)
             appendUtf8(piece, cps[i]);

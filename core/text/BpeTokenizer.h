@@ -1,7 +1,8 @@
 #pragma once
-// Byte-level BPE as configured by Qwen2's tokenizer.json: added tokens split out first, NFC,
-// the Qwen2 pre-tokenizer regex, GPT-2 byte-to-unicode mapping, then BPE merges per piece.
-// Built by loadTokenizerJson(); the constructor parts are public so tests can build tiny models.
+// Byte-level BPE as configured by a tokenizer.json (Qwen2's, SmolLM2's) or a GGUF file's metadata:
+// added tokens split out first, NFC (Qwen2), the pre-tokenizer regex, GPT-2 byte-to-unicode
+// mapping, then BPE merges per piece. Built by loadTokenizerJson() or tokenizerFromGguf(); the
+// constructor parts are public so tests can build tiny models.
 #include "core/text/Tokenizer.h"
 
 #include <memory>
@@ -21,6 +22,13 @@ struct BpeConfig {
         bool special;
     };
     std::vector<AddedToken> addedTokens;
+    // How text is split into the pieces BPE encodes independently.
+    enum class PreTokenizer {
+        Qwen2,      // Qwen2's Split regex (Qwen2, Qwen2.5, Qwen3, Qwen2-VL)
+        Gpt2,       // ByteLevel with GPT-2's regex
+        Gpt2Digits, // Digits(individual_digits) then ByteLevel's GPT-2 regex (SmolLM2)
+    };
+    PreTokenizer preTokenizer = PreTokenizer::Qwen2;
     bool nfc = true;           // normalizer {"type": "NFC"}
     bool ignoreMerges = false; // a piece that is itself a vocab token skips the merges
 };

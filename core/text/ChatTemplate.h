@@ -17,15 +17,22 @@
 #include "core/text/Tokenizer.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ost {
 
 constexpr int64_t kIgnoreIndex = -100;
+constexpr const char *kDefaultSystemPrompt = "You are a helpful assistant.";
 
 struct ChatTemplateOptions {
-    std::string systemPrompt = "You are a helpful assistant."; // empty: no system turn
+    // Used when the sample has no system turn of its own; empty: no system turn. Unset: the proxy's
+    // own default (its chat template's), which for Qwen2-VL is kDefaultSystemPrompt.
+    std::optional<std::string> systemPrompt;
+    // A text-only proxy: "<image>" placeholders (with the newline right after one) are removed and
+    // the images are not laid out; the sample's image list is ignored.
+    bool textOnly = false;
     bool includeAnswer = true;    // false: prompt only (for instruction-following difficulty)
     bool includeQuestion = true;  // false: answer without the question (IFD's conditional-free loss)
     int64_t maxTokens = 0;        // > 0: truncate (the answer end is cut, never the image tokens;
@@ -47,6 +54,14 @@ struct EncodedChat {
 Result<EncodedChat> encodeChat(const Sample &sample, const Tokenizer &tokenizer,
                                const std::vector<int64_t> &imageTokenCounts,
                                const ChatTemplateOptions &options = {});
+
+// What a model's own Jinja chat template (tokenizer.chat_template in GGUF, chat_template in
+// tokenizer_config.json) means for this ChatML layout: its default system prompt, the text it
+// writes as "<|im_start|>system\n...<|im_end|>" when the conversation has no system turn
+// ("" when it writes none, as Qwen3's). No Jinja engine: the families we run all render one user
+// turn and one answer as ChatML, and only this literal differs. Fails, naming `source`, for a
+// template that is not ChatML (Llama 3's, Gemma's): such a model needs --template.
+Result<std::string> chatmlDefaultSystemPrompt(const std::string &chatTemplate, const std::string &source);
 
 // The templated text itself (for inspection and tests), with image pads expanded.
 Result<std::string> renderChat(const Sample &sample, const std::vector<int64_t> &imageTokenCounts,

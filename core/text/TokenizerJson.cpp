@@ -44,20 +44,37 @@ std::string checkNormalizer(const json &n, bool &nfc)
     return "normalizer " + n.dump() + " is not supported (only NFC or none)";
 }
 
-std::string checkPreTokenizer(const json &p)
+bool isGpt2ByteLevel(const json &bl)
+{
+    return typeOf(bl) == "ByteLevel" && bl.value("use_regex", true) && !bl.value("add_prefix_space", false);
+}
+
+// Returns an empty string when supported (and sets `kind`), else why not.
+std::string checkPreTokenizer(const json &p, BpeConfig::PreTokenizer &kind)
 {
     const std::string why = "pre_tokenizer " + p.dump().substr(0, 300) +
-                            " is not supported (only Qwen2's: Split on its regex, then ByteLevel without regex)";
+                            " is not supported (only Qwen2's Split regex + ByteLevel, GPT-2's ByteLevel, or "
+                            "SmolLM2's Digits(individual_digits) + ByteLevel)";
+    if (isGpt2ByteLevel(p)) {
+        kind = BpeConfig::PreTokenizer::Gpt2;
+        return {};
+    }
     if (typeOf(p) != "Sequence" || !p.contains("pretokenizers") || !p["pretokenizers"].is_array() ||
         p["pretokenizers"].size() != 2)
         return why;
-    const json &split = p["pretokenizers"][0], &bl = p["pretokenizers"][1];
+    const json &first = p["pretokenizers"][0], &bl = p["pretokenizers"][1];
+    if (typeOf(first) == "Digits" && first.value("individual_digits", false) && isGpt2ByteLevel(bl)) {
+        kind = BpeConfig::PreTokenizer::Gpt2Digits;
+        return {};
+    }
+    const json &split = first;
     if (typeOf(split) != "Split" || !split.contains("pattern") || !split["pattern"].is_object() ||
         split["pattern"].value("Regex", "") != text::kQwen2SplitPattern ||
         split.value("behavior", "") != "Isolated" || split.value("invert", false))
         return why;
     if (typeOf(bl) != "ByteLevel" || bl.value("use_regex", true) || bl.value("add_prefix_space", false))
         return why;
+    kind = BpeConfig::PreTokenizer::Qwen2;
     return {};
 }
 
@@ -145,7 +162,7 @@ Result<BpeConfig> parseModel(const json &root, Streamed &st)
     const std::string normWhy = checkNormalizer(root.value("normalizer", json()), c.nfc);
     if (!normWhy.empty())
         return Error{normWhy};
-    const std::string preWhy = checkPreTokenizer(root.value("pre_tokenizer", json()));
+    const std::string preWhy = checkPreTokenizer(root.value("pre_tokenizer", json()), c.preTokenizer);
     if (!preWhy.empty())
         return Error{preWhy};
     const json decoder = root.value("decoder", json());

@@ -18,11 +18,19 @@ struct ToyNetImpl : torch::nn::Module {
             layers.push_back(register_module("block" + std::to_string(i), torch::nn::Linear(dim, dim)));
         head = register_module("head", torch::nn::Linear(dim, vocab));
     }
-    torch::Tensor forward(const torch::Tensor &ids)
+    torch::Tensor forward(const torch::Tensor &ids) { return from(before(ids, int(layers.size())), 0); }
+    // Hidden states entering block k, and the logits from block k's input on.
+    torch::Tensor before(const torch::Tensor &ids, int k)
     {
         torch::Tensor h = embed(ids) + visionBias;
-        for (auto &l : layers)
-            h = h + torch::tanh(l(h));
+        for (int i = 0; i < k; ++i)
+            h = h + torch::tanh(layers[size_t(i)](h));
+        return h;
+    }
+    torch::Tensor from(torch::Tensor h, int k)
+    {
+        for (size_t i = size_t(k); i < layers.size(); ++i)
+            h = h + torch::tanh(layers[i](h));
         return head(h);
     }
     int64_t vocab;
@@ -43,9 +51,19 @@ public:
         net->eval();
     }
     torch::Tensor logits(const model::ModelBatch &b) override { return net->forward(b.inputIds); }
-    torch::Tensor perSampleLoss(const model::ModelBatch &b) override
+    torch::Tensor perSampleLoss(const model::ModelBatch &b) override { return lossOf(b, logits(b)); }
+    torch::Tensor hiddenBeforeBlock(const model::ModelBatch &b, int block) override
     {
-        const torch::Tensor lg = logits(b);
+        torch::NoGradGuard noGrad;
+        return net->before(b.inputIds, block);
+    }
+    torch::Tensor perSampleLossFrom(const model::ModelBatch &b, const torch::Tensor &h, int block) override
+    {
+        return lossOf(b, net->from(h, block));
+    }
+    bool readsImages() const override { return true; }
+    torch::Tensor lossOf(const model::ModelBatch &b, const torch::Tensor &lg)
+    {
         const int64_t T = lg.size(1);
         const torch::Tensor pred = lg.narrow(1, 0, T - 1);
         const torch::Tensor target = b.labels.narrow(1, 1, T - 1);

@@ -129,7 +129,7 @@ private Q_SLOTS:
     {
         auto tok = ost::makeByteTokenizer();
         ost::ChatTemplateOptions opt;
-        opt.systemPrompt.clear();
+        opt.systemPrompt = "";
         auto s = makeSample({{"user", "<image>"}, {"assistant", "abcdefghij"}}, 1);
         auto full = ost::encodeChat(s, *tok, {4}, opt);
         QVERIFY(full.ok());

@@ -202,7 +202,7 @@ private Q_SLOTS:
         QVERIFY2(msg.contains(cutPng), qPrintable(msg));
 
         msg = messageOf(processor.processFile(dir.path().toStdString()));
-        QVERIFY2(msg.contains("not a regular file"), qPrintable(msg));
+        QVERIFY2(msg.contains("a folder, not an image file"), qPrintable(msg));
 
         RgbImage sliver;
         sliver.height = 1;

@@ -14,15 +14,23 @@ Result<std::shared_ptr<QwenSampleEncoder>> QwenSampleEncoder::create(std::shared
                                                                      const QwenVLConfig &modelConfig,
                                                                      const ProxyOptions &options)
 {
+    if (tokenizer->vocabSize() > modelConfig.text.vocabSize)
+        return Error{"the tokenizer has " + std::to_string(tokenizer->vocabSize()) + " tokens, more than the model's vocab_size " +
+                     std::to_string(modelConfig.text.vocabSize)};
+    if (modelConfig.isTextOnly()) {
+        std::shared_ptr<QwenSampleEncoder> encoder(new QwenSampleEncoder(std::move(tokenizer), imageConfig));
+        encoder->m_textOnly = true;
+        encoder->m_imageTokenId = -1;
+        encoder->m_padId = encoder->m_tokenizer->tokenId("<|endoftext|>").value_or(0);
+        encoder->m_maxTokens = options.maxTokens;
+        return encoder;
+    }
     const auto imageId = tokenizer->tokenId("<|image_pad|>");
     if (!imageId)
         return Error{"the tokenizer has no <|image_pad|> token"};
     if (*imageId != modelConfig.imageTokenId)
         return Error{"the tokenizer's <|image_pad|> is id " + std::to_string(*imageId) + " but config.json says image_token_id " +
                      std::to_string(modelConfig.imageTokenId)};
-    if (tokenizer->vocabSize() > modelConfig.text.vocabSize)
-        return Error{"the tokenizer has " + std::to_string(tokenizer->vocabSize()) + " tokens, more than the model's vocab_size " +
-                     std::to_string(modelConfig.text.vocabSize)};
     if (imageConfig.patchDim() != modelConfig.vision.patchDim() || imageConfig.mergeSize != modelConfig.vision.spatialMergeSize)
         return Error{"preprocessor_config.json patch layout (" + std::to_string(imageConfig.patchDim()) + " values, merge " +
                      std::to_string(imageConfig.mergeSize) + ") does not match the vision tower (" +
@@ -42,12 +50,15 @@ Result<EncodedSample> QwenSampleEncoder::encode(const Sample &sample, const Chat
     ChatTemplateOptions options = optionsIn;
     if (options.maxTokens <= 0)
         options.maxTokens = m_maxTokens;
+    if (!options.systemPrompt)
+        options.systemPrompt = m_systemPrompt;
+    options.textOnly = options.textOnly || m_textOnly;
 
     std::vector<torch::Tensor> pixels;
     std::vector<std::array<int64_t, 3>> grids;
     std::vector<int64_t> tokenCounts;
     // Without the question (IFD's answer-only loss) no image is shown, so none is decoded.
-    if (options.includeQuestion) {
+    if (options.includeQuestion && !options.textOnly) {
         for (size_t i = 0; i < sample.images.size(); ++i) {
             const std::string path = i < sample.resolvedImages.size() ? sample.resolvedImages[i] : std::string();
             if (path.empty())

@@ -1,6 +1,7 @@
 #pragma once
 // Sample -> EncodedSample for the Qwen2-VL family: images through the Qwen2-VL image processor,
-// text through the chat template with answer-only labels.
+// text through the chat template with answer-only labels. For a text-only decoder (Qwen2.5,
+// SmolLM2, ...) the same ChatML template without images: placeholders removed, images not read.
 #include "core/model/internal/QwenVLConfig.h"
 #include "core/model/internal/VisionLanguageModel.h"
 #include "core/vision/ImageProcessor.h"
@@ -21,6 +22,10 @@ public:
     const Tokenizer &tokenizer() const override { return *m_tokenizer; }
     int64_t padTokenId() const override { return m_padId; }
     const ImageProcessor &imageProcessor() const { return m_processor; }
+    // The system prompt used when a sample has none and the caller does not set one: the model's
+    // chat template default (Qwen2.5: "You are Qwen, created by Alibaba Cloud. ...").
+    void setDefaultSystemPrompt(std::string prompt) { m_systemPrompt = std::move(prompt); }
+    const std::string &defaultSystemPrompt() const { return m_systemPrompt; }
 
 private:
     QwenSampleEncoder(std::shared_ptr<Tokenizer> tokenizer, const ImageProcessorConfig &imageConfig);
@@ -30,6 +35,8 @@ private:
     int64_t m_imageTokenId = 0;
     int64_t m_padId = 0;
     int64_t m_maxTokens = 0;
+    bool m_textOnly = false;
+    std::string m_systemPrompt = kDefaultSystemPrompt;
 };
 
 } // namespace ost::model

@@ -4,6 +4,7 @@
 #include <torch/version.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace ost::model {
 
@@ -21,6 +22,19 @@ std::pair<torch::Tensor, torch::Tensor> mropeCosSin(const QwenTextConfig &c, con
 {
     const int64_t dim = c.headDim();
     torch::Tensor invFreq = 1.0 / torch::pow(c.ropeTheta, torch::arange(0, dim, 2, torch::kFloat) / double(dim));
+    if (c.ropeScaling.factor > 0) {
+        // Llama 3: long wavelengths are slowed by `factor`, short ones kept, the band between
+        // interpolated (transformers' _compute_llama3_parameters).
+        const RopeScaling &r = c.ropeScaling;
+        const double lowWave = double(r.originalMaxPositions) / r.lowFreqFactor;
+        const double highWave = double(r.originalMaxPositions) / r.highFreqFactor;
+        torch::Tensor wave = 2 * M_PI / invFreq;
+        torch::Tensor scaled = torch::where(wave > lowWave, invFreq / r.factor, invFreq);
+        torch::Tensor smooth = (double(r.originalMaxPositions) / wave - r.lowFreqFactor) / (r.highFreqFactor - r.lowFreqFactor);
+        torch::Tensor between = (1 - smooth) * scaled / r.factor + smooth * scaled;
+        torch::Tensor medium = (wave >= highWave) & (wave <= lowWave);
+        invFreq = torch::where(medium, between, scaled);
+    }
     invFreq = invFreq.to(positions.device());
     torch::Tensor freqs = positions.to(torch::kFloat).unsqueeze(-1) * invFreq; // [3,B,T,dim/2]
     std::vector<torch::Tensor> parts;
@@ -38,12 +52,16 @@ std::pair<torch::Tensor, torch::Tensor> mropeCosSin(const QwenTextConfig &c, con
 
 DecoderLayerImpl::DecoderLayerImpl(const QwenTextConfig &c) : config(c)
 {
-    const int64_t h = c.hiddenSize, kv = c.numKvHeads * c.headDim();
+    const int64_t h = c.hiddenSize, q = c.numHeads * c.headDim(), kv = c.numKvHeads * c.headDim();
     auto attn = register_module("self_attn", std::make_shared<torch::nn::Module>());
-    q_proj = attn->register_module("q_proj", Linear(h, h, true));
-    k_proj = attn->register_module("k_proj", Linear(h, kv, true));
-    v_proj = attn->register_module("v_proj", Linear(h, kv, true));
-    o_proj = attn->register_module("o_proj", Linear(h, h, false));
+    q_proj = attn->register_module("q_proj", Linear(h, q, c.attentionBias));
+    k_proj = attn->register_module("k_proj", Linear(h, kv, c.attentionBias));
+    v_proj = attn->register_module("v_proj", Linear(h, kv, c.attentionBias));
+    o_proj = attn->register_module("o_proj", Linear(q, h, false));
+    if (c.qkNorm) {
+        q_norm = attn->register_module("q_norm", Norm(c.headDim(), c.rmsNormEps, true));
+        k_norm = attn->register_module("k_norm", Norm(c.headDim(), c.rmsNormEps, true));
+    }
     auto mlp = register_module("mlp", std::make_shared<torch::nn::Module>());
     gate_proj = mlp->register_module("gate_proj", Linear(h, c.intermediateSize, false));
     up_proj = mlp->register_module("up_proj", Linear(h, c.intermediateSize, false));
@@ -62,8 +80,14 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor &x, const torch::Ten
         torch::Tensor f = y.to(torch::kFloat);
         return (f * cos.unsqueeze(1) + rotateHalf(f) * sin.unsqueeze(1)).to(y.scalar_type());
     };
-    torch::Tensor q = rotate(heads(q_proj(h)));
-    torch::Tensor k = rotate(heads(k_proj(h)));
+    torch::Tensor q = heads(q_proj(h));
+    torch::Tensor k = heads(k_proj(h));
+    if (q_norm) {
+        q = q_norm(q);
+        k = k_norm(k);
+    }
+    q = rotate(q);
+    k = rotate(k);
     torch::Tensor v = heads(v_proj(h));
     torch::Tensor o = attention(q, k, v, allowed).transpose(1, 2).reshape({b, t, -1});
     torch::Tensor r = x + o_proj(o);
@@ -84,16 +108,22 @@ TextModelImpl::TextModelImpl(const QwenTextConfig &c) : config(c)
 torch::Tensor TextModelImpl::forward(const torch::Tensor &embeds, const torch::Tensor &positions,
                                      const torch::Tensor &attentionMask)
 {
-    const int64_t t = embeds.size(1);
+    return blocks(embeds, positions, attentionMask, 0, config.numLayers, true);
+}
+
+torch::Tensor TextModelImpl::blocks(const torch::Tensor &input, const torch::Tensor &positions,
+                                    const torch::Tensor &attentionMask, int64_t begin, int64_t end, bool finalNorm)
+{
+    const int64_t t = input.size(1);
     auto [cos, sin] = mropeCosSin(config, positions);
     // Causal and not a pad key. Pad queries still see the first (real) token, so no row is empty.
-    torch::Tensor causal = torch::ones({t, t}, torch::TensorOptions().dtype(torch::kBool).device(embeds.device())).tril();
+    torch::Tensor causal = torch::ones({t, t}, torch::TensorOptions().dtype(torch::kBool).device(input.device())).tril();
     torch::Tensor allowed = causal.unsqueeze(0) & attentionMask.to(torch::kBool).unsqueeze(1);
     allowed = allowed.unsqueeze(1); // [B,1,T,T]
-    torch::Tensor x = embeds;
-    for (size_t i = 0; i < layers->size(); ++i)
-        x = layers[i]->as<DecoderLayer>()->forward(x, cos, sin, allowed);
-    return norm(x);
+    torch::Tensor x = input;
+    for (int64_t i = begin; i < end; ++i)
+        x = layers[size_t(i)]->as<DecoderLayer>()->forward(x, cos, sin, allowed);
+    return finalNorm ? norm(x) : x;
 }
 
 torch::Tensor mropePositions(const torch::Tensor &inputIdsIn, const torch::Tensor &maskIn, const torch::Tensor &gridIn,
@@ -153,7 +183,8 @@ torch::Tensor mropePositions(const torch::Tensor &inputIdsIn, const torch::Tenso
 QwenVLNetImpl::QwenVLNetImpl(const QwenVLConfig &c) : config(c)
 {
     auto model = register_module("model", std::make_shared<torch::nn::Module>());
-    visual = model->register_module("visual", VisionTower(c.vision, c.isQwen25()));
+    if (!c.isTextOnly())
+        visual = model->register_module("visual", VisionTower(c.vision, c.isQwen25()));
     languageModel = model->register_module("language_model", TextModel(c.text));
     if (!c.text.tieWordEmbeddings)
         lmHead = register_module("lm_head", Linear(c.text.hiddenSize, c.text.vocabSize, false));
@@ -167,28 +198,54 @@ torch::Tensor QwenVLNetImpl::lmHeadWeight() const
 torch::Tensor QwenVLNetImpl::hidden(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
                                     const torch::Tensor &pixelValues, const torch::Tensor &imageGridThw)
 {
+    torch::Tensor x = hiddenBefore(inputIds, attentionMask, pixelValues, imageGridThw, 0);
+    return hiddenFrom(x, inputIds, attentionMask, imageGridThw, 0);
+}
+
+torch::Tensor QwenVLNetImpl::hiddenBefore(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
+                                          const torch::Tensor &pixelValues, const torch::Tensor &imageGridThw,
+                                          int64_t block)
+{
     const torch::Device device = languageModel->embedWeight.device();
     torch::Tensor ids = inputIds.to(device);
     torch::Tensor mask = attentionMask.defined() ? attentionMask.to(device) : torch::ones_like(ids);
     if (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= config.text.vocabSize)
         throw std::runtime_error("token id out of range for vocab_size " + std::to_string(config.text.vocabSize));
     torch::Tensor embeds = torch::embedding(languageModel->embedWeight, ids);
-    torch::Tensor imageMask = (ids == config.imageTokenId) & mask.to(torch::kBool);
-    const int64_t imageTokens = imageMask.sum().item<int64_t>();
     const bool hasImages = pixelValues.defined() && pixelValues.numel() > 0;
-    if (hasImages) {
-        torch::Tensor features = visual(pixelValues, imageGridThw).to(embeds.scalar_type());
-        if (features.size(0) != imageTokens)
-            throw std::runtime_error("image features and image tokens do not match: " + std::to_string(features.size(0)) +
-                                     " features, " + std::to_string(imageTokens) + " <|image_pad|> tokens");
-        embeds = embeds.masked_scatter(imageMask.unsqueeze(-1), features);
-    } else if (imageTokens > 0) {
-        throw std::runtime_error(std::to_string(imageTokens) + " <|image_pad|> tokens but no pixel values");
+    if (visual) {
+        torch::Tensor imageMask = (ids == config.imageTokenId) & mask.to(torch::kBool);
+        const int64_t imageTokens = imageMask.sum().item<int64_t>();
+        if (hasImages) {
+            torch::Tensor features = visual(pixelValues, imageGridThw).to(embeds.scalar_type());
+            if (features.size(0) != imageTokens)
+                throw std::runtime_error("image features and image tokens do not match: " + std::to_string(features.size(0)) +
+                                         " features, " + std::to_string(imageTokens) + " <|image_pad|> tokens");
+            embeds = embeds.masked_scatter(imageMask.unsqueeze(-1), features);
+        } else if (imageTokens > 0) {
+            throw std::runtime_error(std::to_string(imageTokens) + " <|image_pad|> tokens but no pixel values");
+        }
+    } else if (hasImages) {
+        throw std::runtime_error("a text-only " + config.architecture + " model was given pixel values");
     }
-    torch::Tensor positions =
-        mropePositions(ids, mask, hasImages ? imageGridThw : torch::Tensor(), config.imageTokenId,
-                       config.vision.spatialMergeSize);
-    return languageModel(embeds, positions, mask);
+    if (block == 0)
+        return embeds;
+    torch::Tensor positions = mropePositions(ids, mask, hasImages ? imageGridThw : torch::Tensor(), config.imageTokenId,
+                                             config.vision.spatialMergeSize);
+    return languageModel->blocks(embeds, positions, mask, 0, block, false);
+}
+
+torch::Tensor QwenVLNetImpl::hiddenFrom(const torch::Tensor &x, const torch::Tensor &inputIds,
+                                        const torch::Tensor &attentionMask, const torch::Tensor &imageGridThw,
+                                        int64_t block)
+{
+    const torch::Device device = languageModel->embedWeight.device();
+    torch::Tensor ids = inputIds.to(device);
+    torch::Tensor mask = attentionMask.defined() ? attentionMask.to(device) : torch::ones_like(ids);
+    const bool hasImages = imageGridThw.defined() && imageGridThw.numel() > 0 && visual;
+    torch::Tensor positions = mropePositions(ids, mask, hasImages ? imageGridThw : torch::Tensor(), config.imageTokenId,
+                                             config.vision.spatialMergeSize);
+    return languageModel->blocks(x, positions, mask, block, config.text.numLayers, true);
 }
 
 void initialiseWeights(torch::nn::Module &net, uint64_t seed)

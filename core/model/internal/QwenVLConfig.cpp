@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -30,7 +32,7 @@ std::string architectureOf(const json &j)
 {
     // model_type is authoritative; architectures is the fallback for hand-written configs.
     std::string type = j.value("model_type", std::string());
-    if (type == "qwen2_vl" || type == "qwen2_5_vl")
+    if (type == "qwen2_vl" || type == "qwen2_5_vl" || type == "qwen2" || type == "llama" || type == "qwen3")
         return type;
     if (j.contains("architectures") && j["architectures"].is_array()) {
         for (const json &a : j["architectures"]) {
@@ -39,6 +41,12 @@ std::string architectureOf(const json &j)
                 return "qwen2_vl";
             if (name == "Qwen2_5_VLForConditionalGeneration" || name == "Qwen2_5_VLModel")
                 return "qwen2_5_vl";
+            if (name == "Qwen2ForCausalLM")
+                return "qwen2";
+            if (name == "LlamaForCausalLM")
+                return "llama";
+            if (name == "Qwen3ForCausalLM")
+                return "qwen3";
         }
         if (type.empty() && !j["architectures"].empty() && j["architectures"][0].is_string())
             type = j["architectures"][0].get<std::string>();
@@ -73,7 +81,9 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
     c.architecture = architectureOf(j);
     if (c.architecture[0] == '!' || c.architecture == "(none)")
         return Error{"unsupported architecture " + (c.architecture[0] == '!' ? c.architecture.substr(1) : c.architecture) +
-                     " in " + source + " (supported: qwen2_vl, qwen2_5_vl)"};
+                     " in " + source + " (supported: qwen2_vl, qwen2_5_vl, qwen2, llama, qwen3)"};
+    if (c.isTextOnly())
+        c = textOnly(c.architecture, {});
 
     try {
         const json *textCfg = j.contains("text_config") && j["text_config"].is_object() ? &j["text_config"] : nullptr;
@@ -100,8 +110,16 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
             if (!readFirst(textSources, key, rope) || !rope.is_object())
                 continue;
             const std::string type = rope.value("rope_type", rope.value("type", std::string("default")));
-            if (type != "default" && type != "mrope")
+            if (type == "llama3") {
+                t.ropeScaling.factor = rope.value("factor", 0.0);
+                t.ropeScaling.lowFreqFactor = rope.value("low_freq_factor", 1.0);
+                t.ropeScaling.highFreqFactor = rope.value("high_freq_factor", 4.0);
+                t.ropeScaling.originalMaxPositions = rope.value("original_max_position_embeddings", int64_t(8192));
+                if (t.ropeScaling.factor <= 0 || t.ropeScaling.highFreqFactor <= t.ropeScaling.lowFreqFactor)
+                    return Error{"llama3 rope scaling in " + source + " needs factor > 0 and high_freq_factor > low_freq_factor"};
+            } else if (type != "default" && type != "mrope") {
                 return Error{"unsupported rope type '" + type + "' in " + source};
+            }
             if (rope.contains("rope_theta"))
                 t.ropeTheta = rope["rope_theta"].get<double>();
             if (rope.contains("mrope_section"))
@@ -113,7 +131,24 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
         readFirst({&j, textCfg}, "vision_start_token_id", c.visionStartTokenId);
         readFirst({&j, textCfg}, "vision_end_token_id", c.visionEndTokenId);
         c.tokenizerKind = j.value("ost_tokenizer", std::string());
-
+        if (c.isTextOnly()) {
+            if (c.architecture != "qwen2")
+                readFirst(textSources, "attention_bias", t.attentionBias);
+            readFirst(textSources, "head_dim", t.headDimOverride);
+            bool mlpBias = false;
+            readFirst(textSources, "mlp_bias", mlpBias);
+            if (mlpBias)
+                return Error{source + ": mlp_bias is not supported"};
+        }
+    } catch (const std::exception &e) {
+        return Error{source + ": unexpected value type: " + e.what()};
+    }
+    if (c.isTextOnly()) {
+        if (c.text.headDim() > 0)
+            c.text.mropeSection = {c.text.headDim() / 2};
+        return validated(c, source);
+    }
+    try {
         if (!j.contains("vision_config") || !j["vision_config"].is_object())
             return Error{source + " has no vision_config"};
         const json &vj = j["vision_config"];
@@ -129,7 +164,7 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
         if (c.isQwen25()) {
             v.hiddenSize = vj.value("hidden_size", int64_t(0));
             v.intermediateSize = vj.value("intermediate_size", int64_t(0));
-            v.outHiddenSize = vj.value("out_hidden_size", t.hiddenSize);
+            v.outHiddenSize = vj.value("out_hidden_size", c.text.hiddenSize);
             v.hiddenAct = vj.value("hidden_act", std::string("silu"));
             v.windowSize = vj.value("window_size", int64_t(112));
             v.fullattBlockIndexes = vj.value("fullatt_block_indexes", std::vector<int64_t>{});
@@ -137,36 +172,52 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
             // Qwen2-VL: embed_dim is the block width, hidden_size the merger's output.
             v.hiddenSize = vj.value("embed_dim", int64_t(0));
             v.intermediateSize = v.hiddenSize * vj.value("mlp_ratio", int64_t(4));
-            v.outHiddenSize = vj.value("hidden_size", t.hiddenSize);
+            v.outHiddenSize = vj.value("hidden_size", c.text.hiddenSize);
             v.hiddenAct = vj.value("hidden_act", std::string("quick_gelu"));
         }
     } catch (const std::exception &e) {
         return Error{source + ": unexpected value type: " + e.what()};
     }
 
+    return validated(c, source);
+}
+
+Result<QwenVLConfig> QwenVLConfig::validated(QwenVLConfig c, const std::string &source)
+{
     const auto positive = [&](int64_t value, const char *name) -> std::optional<Error> {
         if (value <= 0)
             return Error{source + ": '" + name + "' is missing or not positive"};
         return std::nullopt;
     };
-    for (auto [value, name] : std::vector<std::pair<int64_t, const char *>>{
-             {c.text.vocabSize, "vocab_size"}, {c.text.hiddenSize, "hidden_size"},
-             {c.text.intermediateSize, "intermediate_size"}, {c.text.numLayers, "num_hidden_layers"},
-             {c.text.numHeads, "num_attention_heads"}, {c.text.numKvHeads, "num_key_value_heads"},
-             {c.vision.depth, "vision_config.depth"}, {c.vision.hiddenSize, "vision_config hidden width"},
-             {c.vision.numHeads, "vision_config.num_heads"}, {c.vision.intermediateSize, "vision_config MLP width"},
-             {c.vision.outHiddenSize, "vision_config output width"}}) {
+    std::vector<std::pair<int64_t, const char *>> sizes{
+        {c.text.vocabSize, "vocab_size"}, {c.text.hiddenSize, "hidden_size"},
+        {c.text.intermediateSize, "intermediate_size"}, {c.text.numLayers, "num_hidden_layers"},
+        {c.text.numHeads, "num_attention_heads"}, {c.text.numKvHeads, "num_key_value_heads"}};
+    if (!c.isTextOnly())
+        sizes.insert(sizes.end(), {{c.vision.depth, "vision_config.depth"}, {c.vision.hiddenSize, "vision_config hidden width"},
+                                   {c.vision.numHeads, "vision_config.num_heads"},
+                                   {c.vision.intermediateSize, "vision_config MLP width"},
+                                   {c.vision.outHiddenSize, "vision_config output width"}});
+    for (auto [value, name] : sizes) {
         if (auto e = positive(value, name))
             return *e;
     }
-    if (c.text.hiddenSize % c.text.numHeads || c.text.numHeads % c.text.numKvHeads)
-        return Error{source + ": hidden_size / num_attention_heads / num_key_value_heads do not divide"};
+    if ((!c.text.headDimOverride && c.text.hiddenSize % c.text.numHeads) || c.text.numHeads % c.text.numKvHeads ||
+        c.text.headDim() % 2)
+        return Error{source + ": hidden_size / num_attention_heads / num_key_value_heads / head_dim do not divide"};
+    if (!(c.text.rmsNormEps > 0) || !std::isfinite(c.text.rmsNormEps))
+        return Error{source + ": rms_norm_eps must be a positive number"};
+    if (!(c.text.ropeTheta > 0) || !std::isfinite(c.text.ropeTheta))
+        return Error{source + ": rope_theta must be a positive number"};
     int64_t sectionSum = 0;
     for (int64_t s : c.text.mropeSection)
         sectionSum += s;
-    if (c.text.mropeSection.size() != 3 || sectionSum * 2 != c.text.headDim())
-        return Error{source + ": mrope_section must have 3 entries summing to head_dim/2 (" +
+    const size_t sections = c.isTextOnly() ? 1 : 3;
+    if (c.text.mropeSection.size() != sections || sectionSum * 2 != c.text.headDim())
+        return Error{source + ": mrope_section must have " + std::to_string(sections) + " entries summing to head_dim/2 (" +
                      std::to_string(c.text.headDim() / 2) + ")"};
+    if (c.isTextOnly())
+        return c;
     if (c.vision.hiddenSize % c.vision.numHeads || (c.vision.hiddenSize / c.vision.numHeads) % 4)
         return Error{source + ": vision head dim must be a multiple of 4"};
     if (c.vision.outHiddenSize != c.text.hiddenSize)
@@ -177,6 +228,19 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
     return c;
 }
 
+QwenVLConfig QwenVLConfig::textOnly(const std::string &architecture, const QwenTextConfig &text)
+{
+    QwenVLConfig c;
+    c.architecture = architecture;
+    c.text = text;
+    c.text.attentionBias = architecture == "qwen2";
+    c.text.qkNorm = architecture == "qwen3";
+    c.text.mropeSection = {c.text.headDim() / 2};
+    c.vision = QwenVisionConfig{};
+    c.imageTokenId = c.videoTokenId = c.visionStartTokenId = c.visionEndTokenId = -1;
+    return c;
+}
+
 int64_t QwenVLConfig::parameterCount() const
 {
     const QwenTextConfig &t = text;
@@ -184,6 +248,8 @@ int64_t QwenVLConfig::parameterCount() const
     int64_t layer = t.hiddenSize * t.hiddenSize * 2 + t.hiddenSize + 2 * (t.hiddenSize * kv + kv) +
                     3 * t.hiddenSize * t.intermediateSize + 2 * t.hiddenSize;
     int64_t n = t.vocabSize * t.hiddenSize * (t.tieWordEmbeddings ? 1 : 2) + t.numLayers * layer + t.hiddenSize;
+    if (isTextOnly())
+        return n;
 
     const QwenVisionConfig &v = vision;
     const int64_t e = v.hiddenSize;
@@ -200,6 +266,10 @@ int64_t QwenVLConfig::parameterCount() const
 std::string QwenVLConfig::summary() const
 {
     std::ostringstream s;
+    if (isTextOnly()) {
+        s << architecture << ", " << text.numLayers << " layers, hidden " << text.hiddenSize << ", vocab " << text.vocabSize;
+        return s.str();
+    }
     s << (isQwen25() ? "Qwen2.5-VL" : "Qwen2-VL") << ", " << text.numLayers << " layers, hidden " << text.hiddenSize
       << ", vocab " << text.vocabSize << ", vision " << vision.depth << "x" << vision.hiddenSize;
     return s.str();
@@ -207,6 +277,34 @@ std::string QwenVLConfig::summary() const
 
 std::string QwenVLConfig::toJson() const
 {
+    if (isTextOnly()) {
+        static const std::map<std::string, std::string> classes{
+            {"qwen2", "Qwen2ForCausalLM"}, {"llama", "LlamaForCausalLM"}, {"qwen3", "Qwen3ForCausalLM"}};
+        json j;
+        j["architectures"] = {classes.at(architecture)};
+        j["model_type"] = architecture;
+        j["vocab_size"] = text.vocabSize;
+        j["hidden_size"] = text.hiddenSize;
+        j["intermediate_size"] = text.intermediateSize;
+        j["num_hidden_layers"] = text.numLayers;
+        j["num_attention_heads"] = text.numHeads;
+        j["num_key_value_heads"] = text.numKvHeads;
+        j["head_dim"] = text.headDim();
+        j["rms_norm_eps"] = text.rmsNormEps;
+        j["hidden_act"] = text.hiddenAct;
+        j["rope_theta"] = text.ropeTheta;
+        if (text.ropeScaling.factor > 0)
+            j["rope_scaling"] = {{"rope_type", "llama3"},
+                                 {"factor", text.ropeScaling.factor},
+                                 {"low_freq_factor", text.ropeScaling.lowFreqFactor},
+                                 {"high_freq_factor", text.ropeScaling.highFreqFactor},
+                                 {"original_max_position_embeddings", text.ropeScaling.originalMaxPositions}};
+        if (architecture != "qwen2")
+            j["attention_bias"] = text.attentionBias;
+        j["tie_word_embeddings"] = text.tieWordEmbeddings;
+        j["torch_dtype"] = "float32";
+        return j.dump(2);
+    }
     json vj;
     vj["depth"] = vision.depth;
     vj["num_heads"] = vision.numHeads;

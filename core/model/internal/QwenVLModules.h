@@ -99,6 +99,7 @@ public:
     Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
     Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
     Norm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+    Norm q_norm{nullptr}, k_norm{nullptr}; // Qwen3 only
 };
 TORCH_MODULE(DecoderLayer);
 
@@ -108,6 +109,10 @@ public:
     // embeds [B,T,H]; positions [3,B,T] int64; attentionMask [B,T]. Returns normed hidden states.
     torch::Tensor forward(const torch::Tensor &embeds, const torch::Tensor &positions,
                           const torch::Tensor &attentionMask);
+    // Decoder blocks [begin, end) on hidden states x (entering block `begin`), then the final norm
+    // when `finalNorm`. forward() is blocks(embeds, 0, numLayers, true).
+    torch::Tensor blocks(const torch::Tensor &x, const torch::Tensor &positions, const torch::Tensor &attentionMask,
+                         int64_t begin, int64_t end, bool finalNorm);
     QwenTextConfig config;
     torch::Tensor embedWeight; // embed_tokens.weight
     torch::nn::ModuleList layers;
@@ -121,13 +126,20 @@ TORCH_MODULE(TextModel);
 torch::Tensor mropePositions(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
                              const torch::Tensor &imageGridThw, int64_t imageTokenId, int64_t mergeSize);
 
-// The whole model: model.visual, model.language_model, lm_head (absent when tied).
+// The whole model: model.visual (absent for text-only families), model.language_model, lm_head
+// (absent when tied).
 class QwenVLNetImpl : public torch::nn::Module {
 public:
     explicit QwenVLNetImpl(const QwenVLConfig &c);
     // Final hidden states [B,T,H] for a batch (images merged into their tokens).
     torch::Tensor hidden(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
                          const torch::Tensor &pixelValues, const torch::Tensor &imageGridThw);
+    // The same in two halves: hidden states entering decoder block `block` (block 0: the token
+    // embeddings with the image features merged in), and the rest of the decoder from there.
+    torch::Tensor hiddenBefore(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
+                               const torch::Tensor &pixelValues, const torch::Tensor &imageGridThw, int64_t block);
+    torch::Tensor hiddenFrom(const torch::Tensor &x, const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
+                             const torch::Tensor &imageGridThw, int64_t block);
     torch::Tensor lmHeadWeight() const;
     QwenVLConfig config;
     VisionTower visual{nullptr};

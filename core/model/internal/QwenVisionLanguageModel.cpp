@@ -84,7 +84,22 @@ torch::Tensor QwenVisionLanguageModel::logits(const ModelBatch &batch)
 
 torch::Tensor QwenVisionLanguageModel::perSampleLoss(const ModelBatch &batch)
 {
-    torch::Tensor h = m_net->hidden(batch.inputIds, batch.attentionMask, batch.pixelValues, batch.imageGridThw);
+    return lossFromFinalHidden(batch, m_net->hidden(batch.inputIds, batch.attentionMask, batch.pixelValues, batch.imageGridThw));
+}
+
+torch::Tensor QwenVisionLanguageModel::hiddenBeforeBlock(const ModelBatch &batch, int block)
+{
+    torch::NoGradGuard noGrad;
+    return m_net->hiddenBefore(batch.inputIds, batch.attentionMask, batch.pixelValues, batch.imageGridThw, block);
+}
+
+torch::Tensor QwenVisionLanguageModel::perSampleLossFrom(const ModelBatch &batch, const torch::Tensor &hidden, int block)
+{
+    return lossFromFinalHidden(batch, m_net->hiddenFrom(hidden, batch.inputIds, batch.attentionMask, batch.imageGridThw, block));
+}
+
+torch::Tensor QwenVisionLanguageModel::lossFromFinalHidden(const ModelBatch &batch, const torch::Tensor &h)
+{
     const int64_t b = h.size(0), t = h.size(1);
     // Position i predicts token i+1: targets are the labels shifted left, the last position has none.
     torch::Tensor labels = batch.labels.to(h.device()).to(torch::kLong);

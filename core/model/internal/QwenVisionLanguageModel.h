@@ -20,6 +20,9 @@ public:
 
     torch::Tensor logits(const ModelBatch &batch) override;
     torch::Tensor perSampleLoss(const ModelBatch &batch) override;
+    torch::Tensor hiddenBeforeBlock(const ModelBatch &batch, int block) override;
+    torch::Tensor perSampleLossFrom(const ModelBatch &batch, const torch::Tensor &hidden, int block) override;
+    bool readsImages() const override { return !m_net->config.isTextOnly(); }
     torch::nn::Module &module() override { return *m_net; }
     std::string architecture() const override { return m_net->config.architecture; }
     bool isLanguageParameter(const std::string &name) const override;
@@ -33,6 +36,8 @@ public:
     void setExtraFiles(std::map<std::string, std::string> files) { m_extraFiles = std::move(files); }
 
 private:
+    torch::Tensor lossFromFinalHidden(const ModelBatch &batch, const torch::Tensor &h);
+
     QwenVLNet m_net;
     std::map<std::string, std::string> m_extraFiles;
 };

@@ -39,8 +39,15 @@ public:
 
     virtual torch::Tensor logits(const ModelBatch &batch) = 0;        // [B, T, vocab]
     virtual torch::Tensor perSampleLoss(const ModelBatch &batch) = 0; // [B], fp32, differentiable
+    // The same loss in two halves, for steps that touch only blocks >= `block`: the hidden states
+    // entering decoder block `block` (computed without autograd; they do not change under such a
+    // step, so they can be cached), and the loss from those states on (differentiable).
+    // perSampleLossFrom(b, hiddenBeforeBlock(b, k), k) equals perSampleLoss(b).
+    virtual torch::Tensor hiddenBeforeBlock(const ModelBatch &batch, int block) = 0;
+    virtual torch::Tensor perSampleLossFrom(const ModelBatch &batch, const torch::Tensor &hidden, int block) = 0;
     virtual torch::nn::Module &module() = 0;                          // parameters, to(), train/eval
-    virtual std::string architecture() const = 0;                     // "qwen2_vl", "qwen2_5_vl"
+    virtual std::string architecture() const = 0; // "qwen2_vl", "qwen2_5_vl", "qwen2", "llama", "qwen3"
+    virtual bool readsImages() const = 0;         // false: a text-only proxy (images are not seen)
     // Parameter names of the language model part (for "language model only" steps) and the index
     // of the decoder block a parameter belongs to (-1: not in a block), for "last k blocks".
     virtual bool isLanguageParameter(const std::string &name) const = 0;
@@ -68,6 +75,9 @@ struct ProxyOptions {
     int64_t maxPixels = 0;            // > 0 caps the image processor's max_pixels
     int64_t maxTokens = 2048;         // per sample
     uint64_t seed = 0;                // built-in model initialisation
+    // Text-only proxies: "" or "auto" reads the default system prompt out of the model's own
+    // ChatML template (and refuses another kind of template); "chatml" forces the ChatML layout.
+    std::string chatTemplate;
 };
 
 struct LoadedProxy {
@@ -76,9 +86,12 @@ struct LoadedProxy {
     std::string description; // "qwen2_vl from /models/Qwen2-VL-2B (2.2B params, bf16, cuda:0)"
 };
 
-// spec: "builtin-tiny" (created from the seed, or loaded from a folder written by save()), or a
-// Hugging Face folder (config.json, *.safetensors [+ index], tokenizer.json, preprocessor_config.json).
+// spec: "builtin-tiny" (created from the seed, or loaded from a folder written by save()), a
+// Hugging Face folder (config.json, *.safetensors [+ index], tokenizer.json, and for Qwen2-VL
+// preprocessor_config.json; text-only qwen2 / llama / qwen3 folders too), or a .gguf file.
 // Errors name the file and tensor at fault.
 Result<LoadedProxy> loadProxy(const std::string &spec, const ProxyOptions &options = {});
+// A .gguf path, or a file that starts with the GGUF magic.
+bool isGgufSpec(const std::string &spec);
 
 } // namespace ost::model

@@ -67,6 +67,26 @@ Result<std::vector<ChatSegment>> layoutChat(const Sample &sample, const std::vec
         return out.take();
     }
 
+    if (options.textOnly) {
+        Sample textOnly = sample;
+        textOnly.images.clear();
+        textOnly.resolvedImages.clear();
+        const std::string placeholder = kImagePlaceholder;
+        for (Turn &t : textOnly.turns) {
+            if (t.role != "user")
+                continue;
+            for (size_t p = t.content.find(placeholder); p != std::string::npos; p = t.content.find(placeholder, p)) {
+                size_t len = placeholder.size();
+                if (p + len < t.content.size() && t.content[p + len] == '\n')
+                    ++len;
+                t.content.erase(p, len);
+            }
+        }
+        ChatTemplateOptions rest = options;
+        rest.textOnly = false;
+        return layoutChat(textOnly, {}, rest);
+    }
+
     if (imageTokenCounts.size() != sample.images.size())
         return Error{who + ": has " + std::to_string(sample.images.size()) + " image(s) but " +
                      std::to_string(imageTokenCounts.size()) + " image token count(s) were given"};
@@ -93,9 +113,10 @@ Result<std::vector<ChatSegment>> layoutChat(const Sample &sample, const std::vec
     const size_t end = options.includeAnswer || lastAssistant < 0 ? sample.turns.size() : static_cast<size_t>(lastAssistant);
 
     if (sample.turns.empty() || sample.turns.front().role != "system") {
-        if (!options.systemPrompt.empty()) {
+        const std::string system = options.systemPrompt.value_or(kDefaultSystemPrompt);
+        if (!system.empty()) {
             out.open("system");
-            out.text(options.systemPrompt, false);
+            out.text(system, false);
             out.close(false);
         }
     }
