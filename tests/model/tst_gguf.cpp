@@ -46,6 +46,18 @@ void operator delete(void *p) noexcept { std::free(p); }
 void operator delete[](void *p) noexcept { std::free(p); }
 void operator delete(void *p, size_t) noexcept { std::free(p); }
 void operator delete[](void *p, size_t) noexcept { std::free(p); }
+// The nothrow forms too, so that every plain new and delete pair up (ASan checks that they do).
+void *operator new(size_t n, const std::nothrow_t &) noexcept
+{
+    try {
+        return watchedAlloc(n);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void *operator new[](size_t n, const std::nothrow_t &t) noexcept { return operator new(n, t); }
+void operator delete(void *p, const std::nothrow_t &) noexcept { std::free(p); }
+void operator delete[](void *p, const std::nothrow_t &) noexcept { std::free(p); }
 
 using ost::GgufFile;
 using ost::GgufValue;
