@@ -81,6 +81,24 @@ if [[ $rows -ne 4 || $out != *'tab\there'* || $out != *'\#hash'* || $out != *'ne
     failures=$((failures + 1))
 fi
 
+# SIGTERM (Slurm's time limit) stops ostc score between batches like Ctrl-C (exit 130, resumable), and
+# while one scorer holds a store a second one is refused and told who holds it.
+"$OSTC" demo-data "$tmp/demo" >/dev/null 2>&1
+"$OSTC" score "$tmp/demo/pool.jsonl" --reference "$tmp/demo/reference.jsonl" --warmup 0 --limit 60 --batch 2 \
+    --quiet >"$tmp/score.out" 2>"$tmp/score.err" &
+scorer=$!
+for _ in $(seq 100); do [[ -s "$tmp/demo/pool.jsonl.ostproj.lock" ]] && break; sleep 0.2; done
+expect 1 "is being scored by scoring" -- "$OSTC" score "$tmp/demo/pool.jsonl" --reference "$tmp/demo/reference.jsonl" \
+    --warmup 0 --limit 60 --batch 2 --quiet
+sleep 2
+kill -TERM $scorer
+wait $scorer
+rc=$?
+if [[ $rc -ne 130 ]] || ! grep -q "cancelled" "$tmp/score.out"; then
+    echo "FAIL: ostc score after SIGTERM: exit $rc, said: $(cat "$tmp/score.out" "$tmp/score.err" | tail -3)"
+    failures=$((failures + 1))
+fi
+
 if [[ $failures -gt 0 ]]; then
     echo "$failures case(s) failed"
     exit 1
