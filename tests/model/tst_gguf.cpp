@@ -495,17 +495,20 @@ private Q_SLOTS:
 
     void regressionInputs()
     {
-        // Inputs the fuzzer once found a problem with: each must open or fail, never crash, and
-        // a file that opens must decode every tensor it can.
-        const QDir dir(kFixtures + "/regress");
-        const QStringList files = dir.entryList(QDir::Files);
+        // Inputs the fuzzer once found a problem with (here, or where tools/run-fuzz.sh replays
+        // them): each must open or fail, never crash, and a file that opens must decode every
+        // tensor it can.
+        QStringList files;
+        for (const QString &d : {kFixtures + "/regress", QStringLiteral(OST_SOURCE_DIR "/tests/fuzz/regress/gguf")})
+            for (const QString &name : QDir(d).entryList(QDir::Files))
+                files << d + "/" + name;
         if (files.isEmpty())
-            QSKIP("no regression inputs in tests/fixtures/gguf/regress");
-        for (const QString &name : files) {
-            auto r = GgufFile::open(dir.filePath(name).toStdString());
+            QSKIP("no GGUF regression inputs (tests/fixtures/gguf/regress, tests/fuzz/regress/gguf): the fuzzer has "
+                  "found no crash yet");
+        for (const QString &path : files) {
+            auto r = GgufFile::open(path.toStdString());
             if (!r) {
-                QVERIFY2(QString::fromStdString(r.error().message).startsWith(dir.filePath(name) + ": "),
-                         r.error().message.c_str());
+                QVERIFY2(QString::fromStdString(r.error().message).startsWith(path + ": "), r.error().message.c_str());
                 continue;
             }
             for (const ost::GgufTensorInfo &t : (*r)->tensors()) {
