@@ -58,6 +58,9 @@ void SampleTableModel::setSession(ProjectSession *session)
     m_session = session;
     m_samples.setDataset(session ? &session->dataset() : nullptr);
     m_waitingRows.clear();
+    m_questionKeys.clear();
+    m_answerKeys.clear();
+    m_answerLengths.clear();
     if (session) {
         connect(session, &ProjectSession::scoresChanged, this, [this] { emitColumnsChanged(ColUtility, ColHarmful); });
         connect(session, &ProjectSession::staleScoresChanged, this,
@@ -216,10 +219,42 @@ QVariant SampleTableModel::sortData(int64_t row, int column) const
         return int(m_session->decision(row));
     case ColProblems:
         return m_session->problems(row).size();
+    case ColQuestion:
+    case ColAnswer:
     case ColAnswerLength:
-        return displayData(row, column);
+        if (m_session->isUnreadableRow(row))
+            return displayData(row, column);
+        buildTextSortKeys();
+        if (column == ColAnswerLength)
+            return m_answerLengths[size_t(row)] < 0 ? QVariant() : QVariant(m_answerLengths[size_t(row)]);
+        return (column == ColQuestion ? m_questionKeys : m_answerKeys)[size_t(row)];
     default:
         return displayData(row, column);
+    }
+}
+
+void SampleTableModel::buildTextSortKeys() const
+{
+    const size_t n = size_t(m_session->size());
+    if (m_questionKeys.size() == n)
+        return;
+    // Straight from the dataset, not through the row cache (whose entries are the rows on screen).
+    // The first 64 characters order the rows; ties keep file order, like every other column.
+    constexpr int kKeyChars = 64;
+    m_questionKeys.assign(n, QString());
+    m_answerKeys.assign(n, QString());
+    m_answerLengths.assign(n, -1);
+    for (size_t i = 0; i < n; ++i) {
+        auto parsed = m_session->dataset().sample(int64_t(i));
+        ++m_sortParses;
+        if (!parsed.ok()) {
+            m_questionKeys[i] = tr("(unreadable: %1)").arg(QString::fromStdString(parsed.error().message)).left(kKeyChars);
+            continue;
+        }
+        m_questionKeys[i] = oneLine(parsed->question(), kKeyChars);
+        const QString answer = QString::fromStdString(parsed->answer());
+        m_answerKeys[i] = oneLine(parsed->answer(), kKeyChars);
+        m_answerLengths[i] = answer.size();
     }
 }
 
