@@ -15,13 +15,15 @@ namespace {
 
 QString row(const QString &keys, const QString &what)
 {
-    return QStringLiteral("<tr><td style='padding:1px 14px 1px 0'><b>%1</b></td><td>%2</td></tr>")
+    return QStringLiteral("<tr><td style='padding:1px 14px 1px 8px'><b>%1</b></td><td>%2</td></tr>")
         .arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
 }
 
+// One table for the whole page, so that the key column lines up across sections.
 QString section(const QString &title, const QString &rows)
 {
-    return QStringLiteral("<h4 style='margin:8px 0 2px 0'>%1</h4><table>%2</table>").arg(title.toHtmlEscaped(), rows);
+    return QStringLiteral("<tr><td colspan='2' style='padding-top:8px'><b>%1</b></td></tr>%2")
+        .arg(title.toHtmlEscaped(), rows);
 }
 
 QString plain(QString text)
@@ -41,7 +43,10 @@ QString menuRows(const QMenu *menu)
         }
         if (a->isSeparator() || a->shortcut().isEmpty())
             continue;
-        rows += row(a->shortcut().toString(QKeySequence::NativeText), plain(a->text()));
+        QStringList keys;
+        for (const QKeySequence &k : a->shortcuts())
+            keys << k.toString(QKeySequence::NativeText);
+        rows += row(keys.join(QStringLiteral(", ")), plain(a->text()));
     }
     return rows;
 }
@@ -56,6 +61,7 @@ ShortcutOverlay::ShortcutOverlay(QMenuBar *menus, QWidget *parent) : QDialog(par
     m_page->setTextFormat(Qt::RichText);
     m_page->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_page->setMargin(8);
+    m_page->setWordWrap(true);
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_page);
     scroll->setWidgetResizable(true);
@@ -65,7 +71,7 @@ ShortcutOverlay::ShortcutOverlay(QMenuBar *menus, QWidget *parent) : QDialog(par
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(scroll, 1);
     layout->addWidget(buttons);
-    resize(560, 620);
+    resize(620, 640);
     refresh();
 }
 
@@ -94,7 +100,7 @@ void ShortcutOverlay::refresh()
                         row(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText),
                             tr("undo the last decision, also from the search field when it has nothing "
                                "of its own to undo")));
-    m_page->setText(html);
+    m_page->setText(QStringLiteral("<table>%1</table>").arg(html));
 }
 
 QString ShortcutOverlay::text() const { return m_page->text(); }
