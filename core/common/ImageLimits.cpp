@@ -130,6 +130,15 @@ ImageHeaderSize readImageHeaderSize(std::string_view b)
     return {};
 }
 
+bool isDecodableImageFormat(std::string_view b)
+{
+    const auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
+    return starts(std::string_view("\x89PNG\r\n\x1a\n", 8)) || starts("\xFF\xD8\xFF") ||
+           (starts("RIFF") && b.size() >= 12 && b.substr(8, 4) == "WEBP") || starts("BM") ||
+           starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4)) ||
+           (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6');
+}
+
 std::string pixelLimitProblem(int64_t width, int64_t height, int64_t limit)
 {
     // Header sides go up to 2^32 each: their product can overflow 64 bits (found by fuzz_image), so

@@ -27,6 +27,12 @@ struct ImageHeaderSize {
 // Width and height from a PNG, JPEG, GIF, BMP, WebP, TIFF or PNM header (the first 64 KiB are enough).
 ImageHeaderSize readImageHeaderSize(std::string_view bytes);
 
+// The formats handed to a decoder: PNG, JPEG, WebP, BMP, TIFF, PNM, told by their first bytes. OpenCV
+// would try every decoder it was built with on anything else, DICOM (GDCM) and JPEG 2000 included,
+// and GDCM aborts the process on a damaged file (found by fuzz_image): those are never tried.
+bool isDecodableImageFormat(std::string_view head);
+inline const char *kDecodableImageFormats = "PNG, JPEG, WebP, BMP, TIFF, PNM";
+
 // "" when width x height is within `limit`, else "is W x H = N pixels, over the limit of L pixels
 // (--max-image-pixels)".
 std::string pixelLimitProblem(int64_t width, int64_t height, int64_t limit);

@@ -40,6 +40,8 @@ std::string checkImageFile(const std::string &path, const DatasetOptions &option
             return e;
     if (!options.checkImages)
         return {};
+    if (!isDecodableImageFormat(head)) // OpenCV would try DICOM, JPEG 2000, ... on it (GDCM aborts)
+        return "image " + path + " is corrupt or not a supported image format (" + kDecodableImageFormats + ")";
     cv::Mat img;
     try {
         static const bool quiet = [] {
