@@ -172,6 +172,8 @@ private Q_SLOTS:
         QVERIFY2(id.contains(QStringLiteral("line 7")), qPrintable(id));
         const QString problem = w.proxy()->index(0, SampleTableModel::ColProblems).data().toString();
         QVERIFY2(problem.contains(QStringLiteral("malformed JSON")), qPrintable(problem));
+        QVERIFY(w.proxy()->index(0, SampleTableModel::ColId).data(SampleTableModel::UnreadableRole).toBool());
+        QVERIFY(!w.proxy()->index(0, SampleTableModel::ColId).data(SampleTableModel::HarmfulRole).toBool());
         // every column can be painted and sorted with it in the table
         w.proxy()->setFilter({});
         for (int c = 0; c < SampleTableModel::ColumnCount; ++c) {

@@ -328,6 +328,8 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
         return m_session->scores().isHarmful(row);
     case StaleRole:
         return m_session->isStale(row);
+    case UnreadableRole:
+        return m_session->isUnreadableRow(row);
     case ImagePathRole:
         return imagePath(row);
     case CaptionRole: {

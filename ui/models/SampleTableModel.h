@@ -47,6 +47,7 @@ public:
         CaptionRole,   // id and utility, for the gallery
         StaleRole,     // bool: the utility was computed on a record that has changed in the file since
         ThumbnailRole, // the cached thumbnail at its own size (the gallery scales it); DecorationRole may be boxed
+        UnreadableRole, // bool: the row is a line the index could not read, not a sample
     };
 
     explicit SampleTableModel(ThumbnailCache *thumbnails, QObject *parent = nullptr);

@@ -38,6 +38,9 @@ void GalleryDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, con
                                s.width(), s.height());
             p->drawPixmap(target, pm);
         }
+    } else if (index.data(SampleTableModel::UnreadableRole).toBool()) {
+        p->setPen(QColor(170, 90, 0));
+        p->drawText(imageRect, Qt::AlignCenter | Qt::TextWordWrap, tr("could not be read"));
     } else {
         p->setPen(QColor(150, 150, 150));
         p->drawText(imageRect, Qt::AlignCenter, tr("text only"));

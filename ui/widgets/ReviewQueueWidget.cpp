@@ -1,6 +1,7 @@
 #include "ui/widgets/ReviewQueueWidget.h"
 
 #include "ui/models/SampleFilterProxy.h"
+#include "ui/widgets/MiddleElideDelegate.h"
 #include "ui/models/SampleTableModel.h"
 #include "ui/session/ProjectSession.h"
 #include "ui/widgets/DetailPane.h"
@@ -43,6 +44,7 @@ ReviewQueueWidget::ReviewQueueWidget(SampleTableModel *model, QWidget *parent) :
     m_list->horizontalHeader()->setStretchLastSection(false);
     m_list->horizontalHeader()->setSectionResizeMode(SampleTableModel::ColQuestion, QHeaderView::Stretch);
     m_list->setColumnWidth(SampleTableModel::ColId, 170);
+    m_list->setItemDelegateForColumn(SampleTableModel::ColId, new MiddleElideDelegate(m_list)); // keeps the problem number
     m_list->setColumnWidth(SampleTableModel::ColUtility, 80);
     m_list->setColumnWidth(SampleTableModel::ColDecision, 70);
     m_list->setFocusPolicy(Qt::StrongFocus);
