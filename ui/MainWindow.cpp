@@ -550,11 +550,20 @@ void MainWindow::updateStats()
         parts << tr("%1 shown").arg(loc.toString(qlonglong(shown.size())));
     parts << (scores.hasScores() ? tr("%1 scored").arg(loc.toString(qlonglong(scores.scoredCount)))
                                  : tr("not scored"));
-    if (scores.hasScores())
-        parts << (scores.newerRunId > 0 ? tr("run %1 shown (run %2 has no scores yet)")
-                                              .arg(scores.runId)
-                                              .arg(scores.newerRunId)
-                                        : tr("run %1").arg(scores.runId));
+    if (scores.hasScores()) {
+        // A newer run without scores: one under way gets "yet", one that ended without any says how.
+        const bool underWay = scores.newerRunStatus == "running" || scores.newerRunStatus == "paused" ||
+                              scores.newerRunStatus == "cancelled";
+        if (scores.newerRunId <= 0)
+            parts << tr("run %1").arg(scores.runId);
+        else if (underWay)
+            parts << tr("run %1 shown (run %2 has no scores yet)").arg(scores.runId).arg(scores.newerRunId);
+        else
+            parts << tr("run %1 shown (run %2, %3, has no scores)")
+                         .arg(scores.runId)
+                         .arg(scores.newerRunId)
+                         .arg(QString::fromStdString(scores.newerRunStatus));
+    }
     if (scores.hasScores())
         parts << tr("%1 harmful").arg(loc.toString(qlonglong(harmful)));
     parts << tr("%1 kept · %2 dropped").arg(loc.toString(qlonglong(kept)), loc.toString(qlonglong(dropped)));

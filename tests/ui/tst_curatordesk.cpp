@@ -222,6 +222,15 @@ private Q_SLOTS:
         QTRY_COMPARE(w.session()->scores().runId, run2.value());
         QCOMPARE(w.session()->scores().scoredCount, 1);
         QTRY_VERIFY2(!w.countsText().contains(QStringLiteral("no scores yet")), qPrintable(w.countsText()));
+        // a newest run that ended without a score says how it ended, not "yet"
+        info.name = "failed run";
+        info.status = "failed";
+        auto run3 = w.session()->store().createRun(info);
+        QVERIFY(run3.ok());
+        w.session()->reloadScores();
+        QTRY_VERIFY2(w.countsText().contains(QStringLiteral("run %1, failed, has no scores").arg(run3.value())),
+                     qPrintable(w.countsText()));
+        QCOMPARE(w.session()->scores().runId, run2.value());
     }
 
     // Item 9: focus starts in the table, "?" shows every key, Ctrl+Z undoes a decision from the

@@ -52,6 +52,7 @@ ScoreSnapshot loadScoreSnapshot(const Dataset &dataset, const ProjectStore &stor
             if (store.scoreCount(it->id, "ost") > 0 || store.scoreCount(it->id, "ost-fast") > 0) {
                 snap.newerRunId = run->id;
                 snap.newerRunName = run->name;
+                snap.newerRunStatus = run->status;
                 run = *it;
                 break;
             }

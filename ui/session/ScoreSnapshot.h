@@ -27,6 +27,7 @@ struct ScoreSnapshot {
     // last run with scores stays on screen until it has some. 0 when the newest run is shown.
     int64_t newerRunId = 0;
     std::string newerRunName;
+    std::string newerRunStatus;
 
     static const std::vector<std::string> &baselineMethods(); // loss, ifd, length, random
 
