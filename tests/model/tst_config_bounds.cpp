@@ -2,7 +2,9 @@
 // num_hidden_layers 1e9 grew to 21 GB, and a config with fewer layers than the weights loaded a
 // truncated model without a word.
 #include "core/model/ModelFolder.h"
+#include "core/model/internal/QwenVLConfig.h"
 #include "core/model/internal/VisionLanguageModel.h"
+#include "core/vision/ImageProcessorConfig.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -65,6 +67,24 @@ private Q_SLOTS:
                  layers.c_str());
         const std::string blocks = loadEdited("one-block", [](nlohmann::json &j) { j["vision_config"]["depth"] = 1; });
         QVERIFY2(contains(blocks, "holds 2 vision block") && contains(blocks, "depth is 1"), blocks.c_str());
+    }
+
+    // Inputs the fuzzer once crashed on (tests/fuzz/regress/config): errors are values, never exceptions.
+    void fuzzRegressionInputs()
+    {
+        int n = 0;
+        for (const auto &e : fs::directory_iterator(std::string(OST_SOURCE_DIR) + "/tests/fuzz/regress/config")) {
+            std::ifstream in(e.path(), std::ios::binary);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            try {
+                (void)QwenVLConfig::fromJson(text, "config.json");
+                (void)parseImageProcessorConfig(text, "preprocessor_config.json");
+            } catch (const std::exception &ex) {
+                QFAIL((e.path().string() + ": threw " + ex.what()).c_str());
+            }
+            ++n;
+        }
+        QVERIFY(n > 0);
     }
 
     void absurdSizesFailBeforeAllocating()

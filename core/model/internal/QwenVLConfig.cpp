@@ -31,7 +31,9 @@ bool readFirst(const std::vector<const json *> &sources, const char *key, T &out
 std::string architectureOf(const json &j)
 {
     // model_type is authoritative; architectures is the fallback for hand-written configs.
-    std::string type = j.value("model_type", std::string());
+    // Not j.value(): a model_type that is not a string would throw out of fromJson (found by fuzz_config).
+    const auto mt = j.find("model_type");
+    std::string type = mt != j.end() && mt->is_string() ? mt->get<std::string>() : std::string();
     if (type == "qwen2_vl" || type == "qwen2_5_vl" || type == "qwen2" || type == "llama" || type == "qwen3")
         return type;
     if (j.contains("architectures") && j["architectures"].is_array()) {
