@@ -34,7 +34,7 @@ bool isUtf16(const char *b, size_t len)
 // Chunked reader shared by both layouts: a window [0, len) of the file starting at `start`.
 struct Window {
     int fd;
-    std::vector<char> buf = std::vector<char>(kChunk);
+    std::vector<char> buf; // sized by the indexer: the file (small ones), at most kChunk; grows for long records
     int64_t start = 0;
     size_t len = 0;
     bool eof = false;
@@ -66,7 +66,8 @@ struct Window {
 class Indexer {
 public:
     Indexer(int fd, int64_t size, const ProgressCallback &progress, const CancelToken *cancel)
-        : m_win{fd}, m_size(size), m_progress(progress), m_cancel(cancel)
+        : m_win{fd, std::vector<char>(static_cast<size_t>(std::clamp<int64_t>(size + 1, 4096, static_cast<int64_t>(kChunk))))}, m_size(size),
+          m_progress(progress), m_cancel(cancel)
     {
     }
 
