@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace ost::jobs {
@@ -89,6 +90,9 @@ Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &en
     auto params = scoring::selectParameters(model, m_settings.parameterScope);
     if (!params.ok())
         return params.error();
+    // A step on the last blocks only leaves V's hidden states below them as they are: computed
+    // once here, every L_V(θ') then runs only the stepped blocks, the norm and the head.
+    m_reference->cachePrefix(model, scoring::firstSteppedBlock(model, params.value()));
     m_referenceLoss = referenceLoss ? *referenceLoss : m_reference->evaluate(model);
     if (m_settings.mode == ScoringMode::Fast) {
         if (m_settings.stepRule != "sgd")
@@ -143,21 +147,30 @@ ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples
     };
 
     t = Clock::now();
+    // The exact step needs each sample's own loss at θ anyway: it is the loss baseline, for free.
+    std::vector<double> losses;
     if (m_fast) {
-        const auto u = m_fast->score(collate(encoded));
+        const bool wantLoss = std::find(m_settings.baselines.begin(), m_settings.baselines.end(), "loss") !=
+                                  m_settings.baselines.end() ||
+                              std::find(m_settings.baselines.begin(), m_settings.baselines.end(), "ifd") !=
+                                  m_settings.baselines.end();
+        const auto u = m_fast->score(collate(encoded), wantLoss ? &losses : nullptr);
         for (size_t i = 0; i < u.size(); ++i)
             addRow(i, primary, u[i]);
     } else {
-        for (size_t i = 0; i < encoded.size(); ++i)
-            addRow(i, primary, m_exact->score(collate({encoded[i]})).utility);
+        for (size_t i = 0; i < encoded.size(); ++i) {
+            const auto outcome = m_exact->score(collate({encoded[i]}));
+            addRow(i, primary, outcome.utility);
+            losses.push_back(outcome.loss);
+        }
     }
     out.time.seconds[primary] = since(t) + encodeSeconds;
 
-    std::vector<double> losses;
     for (const auto &method : m_settings.baselines) {
         t = Clock::now();
         if (method == "loss" || (method == "ifd" && losses.empty())) {
-            losses = scoring::batchLosses(model, collate(encoded));
+            if (losses.empty())
+                losses = scoring::batchLosses(model, collate(encoded));
             if (method == "loss")
                 for (size_t i = 0; i < losses.size(); ++i)
                     addRow(i, "loss", losses[i]);

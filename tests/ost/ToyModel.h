@@ -18,7 +18,7 @@ struct ToyNetImpl : torch::nn::Module {
             layers.push_back(register_module("block" + std::to_string(i), torch::nn::Linear(dim, dim)));
         head = register_module("head", torch::nn::Linear(dim, vocab));
     }
-    torch::Tensor forward(const torch::Tensor &ids) { return from(before(ids, int(layers.size())), 0); }
+    torch::Tensor forward(const torch::Tensor &ids) { return from(before(ids, 0), 0); }
     // Hidden states entering block k, and the logits from block k's input on.
     torch::Tensor before(const torch::Tensor &ids, int k)
     {

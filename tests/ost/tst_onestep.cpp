@@ -132,6 +132,34 @@ private Q_SLOTS:
         }
     }
 
+    // With a last:K scope V's hidden states below the step are cached once (ReferenceLoss::
+    // cachePrefix); exact and fast utilities must equal the uncached computation.
+    void cachedPrefixEqualsUncached()
+    {
+        ToyModel m(3, 3);
+        auto params = scoring::selectParameters(m, "last:2").takeValue();
+        QCOMPARE(scoring::firstSteppedBlock(m, params), 1);
+        QCOMPARE(scoring::firstSteppedBlock(m, scoring::selectParameters(m, "all").takeValue()), -1);
+        const auto plain = makeReference();
+        auto cached = makeReference();
+        cached.cachePrefix(m, 1);
+        QCOMPARE(cached.prefixBlock(), 1);
+        const double lPlain = plain.evaluate(m), lCached = cached.evaluate(m);
+        QVERIFY2(std::abs(lPlain - lCached) <= 1e-6 * std::abs(lPlain), qPrintable(QString::number(lPlain - lCached)));
+        const auto rule = scoring::StepRule::parse("sgd", 0.05).takeValue();
+        scoring::ExactOneStepScorer a(m, params, plain, rule, lPlain), b(m, params, cached, rule, lCached);
+        for (const auto &z : encodeAll(candidates(5))) {
+            const double ua = a.score(toyCollate({z})).utility, ub = b.score(toyCollate({z})).utility;
+            QVERIFY2(ua != 0.0 && std::abs(ua - ub) <= 1e-6 * std::abs(ua),
+                     qPrintable(QString("%1: %2 vs %3").arg(QString::fromStdString(z.id)).arg(ua).arg(ub)));
+        }
+        scoring::FastOneStepScorer fa(m, params, plain, 0.05), fb(m, params, cached, 0.05);
+        const auto enc = encodeAll(candidates(5));
+        const auto ua = fa.score(toyCollate(enc)), ub = fb.score(toyCollate(enc));
+        for (size_t i = 0; i < ua.size(); ++i)
+            QVERIFY2(std::abs(ua[i] - ub[i]) <= 1e-6 * std::abs(ua[i]) + 1e-12, qPrintable(QString::number(ua[i] - ub[i])));
+    }
+
     void restoresThetaBitForBit()
     {
         ToyModel m(1);

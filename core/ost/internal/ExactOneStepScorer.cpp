@@ -7,7 +7,7 @@ namespace ost::scoring {
 ExactOneStepScorer::ExactOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
                                        const ReferenceLoss &reference, StepRule rule, double referenceLossAtTheta)
     : m_model(model), m_params(std::move(params)), m_saved(snapshot(m_params)), m_reference(reference),
-      m_rule(rule), m_referenceLoss(referenceLossAtTheta)
+      m_rule(rule), m_referenceLoss(referenceLossAtTheta), m_prefixBlock(firstSteppedBlock(model, m_params))
 {
 }
 
@@ -20,7 +20,8 @@ ExactOneStepScorer::Outcome ExactOneStepScorer::score(const model::ModelBatch &s
     for (const auto &p : m_params)
         inputs.push_back(p.tensor);
 
-    const torch::Tensor loss = m_model.perSampleLoss(single).sum();
+    // Below the stepped blocks nothing needs a gradient: that part runs without autograd.
+    const torch::Tensor loss = scopedLoss(m_model, single, m_prefixBlock).sum();
     const auto grads = torch::autograd::grad({loss}, inputs, {}, false, false, /*allow_unused=*/true);
     Outcome out;
     out.loss = loss.item<double>();

@@ -29,6 +29,7 @@ private:
     const ReferenceLoss &m_reference;
     StepRule m_rule;
     double m_referenceLoss;
+    int m_prefixBlock; // firstSteppedBlock of the scope, -1 when the whole model is differentiated
 };
 
 } // namespace ost::scoring

@@ -26,20 +26,31 @@ void FastOneStepScorer::setShifted(double sign)
         m_params[i].tensor.copy_(m_saved[i] + m_direction[i] * (sign * m_epsilon));
 }
 
-std::vector<double> FastOneStepScorer::score(const model::ModelBatch &batch)
+std::vector<double> FastOneStepScorer::score(const model::ModelBatch &batch) { return score(batch, nullptr); }
+
+std::vector<double> FastOneStepScorer::score(const model::ModelBatch &batch, std::vector<double> *lossesAtTheta)
 {
-    torch::Tensor plus, minus;
+    torch::Tensor plus, minus, atTheta;
     try {
         torch::NoGradGuard noGrad;
+        // The blocks below the scope see the same input under both shifts: run them once.
+        const int block = firstSteppedBlock(m_model, m_params);
+        const torch::Tensor prefix = block >= 0 ? m_model.hiddenBeforeBlock(batch, block) : torch::Tensor();
         setShifted(+1);
-        plus = m_model.perSampleLoss(batch).to(torch::kDouble);
+        plus = scopedLoss(m_model, batch, block, prefix).to(torch::kDouble);
         setShifted(-1);
-        minus = m_model.perSampleLoss(batch).to(torch::kDouble);
+        minus = scopedLoss(m_model, batch, block, prefix).to(torch::kDouble);
+        if (lossesAtTheta) {
+            restore(m_params, m_saved);
+            atTheta = scopedLoss(m_model, batch, block, prefix).to(torch::kDouble).cpu().contiguous();
+        }
     } catch (...) {
         restore(m_params, m_saved);
         throw;
     }
     restore(m_params, m_saved);
+    if (lossesAtTheta)
+        lossesAtTheta->assign(atTheta.data_ptr<double>(), atTheta.data_ptr<double>() + atTheta.numel());
     const torch::Tensor u = ((plus - minus) / (2 * m_epsilon) * m_learningRate).cpu().contiguous();
     return std::vector<double>(u.data_ptr<double>(), u.data_ptr<double>() + u.numel());
 }

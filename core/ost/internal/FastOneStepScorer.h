@@ -19,6 +19,9 @@ public:
                       const ReferenceLoss &reference, double learningRate, double relativeStep = 1e-3);
 
     std::vector<double> score(const model::ModelBatch &batch); // one utility per sample
+    // The same, plus each sample's own loss at θ (one more pass of the stepped blocks only: the
+    // loss baseline at almost no cost).
+    std::vector<double> score(const model::ModelBatch &batch, std::vector<double> *lossesAtTheta);
     double epsilon() const { return m_epsilon; }
 
 private:

@@ -1,5 +1,7 @@
 #include "core/ost/internal/ParameterScope.h"
 
+#include <algorithm>
+
 namespace ost::scoring {
 
 Result<std::vector<ScopedParameter>> selectParameters(model::VisionLanguageModel &model, const std::string &scope)
@@ -35,6 +37,27 @@ Result<std::vector<ScopedParameter>> selectParameters(model::VisionLanguageModel
         return Error{"parameter scope '" + scope + "' selects no trainable parameter of this " + model.architecture() +
                      " model"};
     return out;
+}
+
+int firstSteppedBlock(model::VisionLanguageModel &model, const std::vector<ScopedParameter> &params)
+{
+    int first = model.decoderBlockCount();
+    for (const auto &p : params) {
+        const int block = model.decoderBlockOf(p.name);
+        if (block < 0)
+            return -1;
+        first = std::min(first, block);
+    }
+    return params.empty() ? -1 : first;
+}
+
+torch::Tensor scopedLoss(model::VisionLanguageModel &model, const model::ModelBatch &batch, int prefixBlock,
+                         const torch::Tensor &prefix)
+{
+    if (prefixBlock < 0)
+        return model.perSampleLoss(batch);
+    const torch::Tensor hidden = prefix.defined() ? prefix : model.hiddenBeforeBlock(batch, prefixBlock);
+    return model.perSampleLossFrom(batch, hidden, prefixBlock);
 }
 
 std::vector<torch::Tensor> snapshot(const std::vector<ScopedParameter> &params)

@@ -18,6 +18,17 @@ struct ScopedParameter {
 // so "last:K" really is the cheap, local variant). Fails on an unknown scope or one that selects nothing.
 Result<std::vector<ScopedParameter>> selectParameters(model::VisionLanguageModel &model, const std::string &scope);
 
+// The first decoder block the step touches when every selected parameter lies in a decoder
+// block (scope last:K): hidden states entering it cannot change under the step, so they can be
+// computed once and reused. -1 when some parameter lies outside the blocks (embeddings, head,
+// norms, vision tower): then nothing below the step is fixed.
+int firstSteppedBlock(model::VisionLanguageModel &model, const std::vector<ScopedParameter> &params);
+
+// The per-sample loss of `batch`, from cached hidden states when `prefixBlock` >= 0 and `prefix`
+// holds them (else computed from the batch's states entering prefixBlock, or in full when -1).
+torch::Tensor scopedLoss(model::VisionLanguageModel &model, const model::ModelBatch &batch, int prefixBlock,
+                         const torch::Tensor &prefix = {});
+
 // Detached copies (same dtype/device) of the selected parameters: the θ that every step restores.
 std::vector<torch::Tensor> snapshot(const std::vector<ScopedParameter> &params);
 

@@ -8,12 +8,25 @@ ReferenceLoss::ReferenceLoss(std::vector<model::ModelBatch> batches) : m_batches
         m_count += b.inputIds.size(0);
 }
 
+void ReferenceLoss::cachePrefix(model::VisionLanguageModel &model, int block)
+{
+    m_prefix.clear();
+    m_prefixBlock = block;
+    if (block < 0)
+        return;
+    for (const auto &b : m_batches)
+        m_prefix.push_back(model.hiddenBeforeBlock(b, block));
+}
+
 double ReferenceLoss::evaluate(model::VisionLanguageModel &model) const
 {
     torch::NoGradGuard noGrad;
     double sum = 0;
-    for (const auto &b : m_batches)
-        sum += model.perSampleLoss(b).to(torch::kDouble).sum().item<double>();
+    for (size_t i = 0; i < m_batches.size(); ++i)
+        sum += scopedLoss(model, m_batches[i], m_prefixBlock, m_prefixBlock >= 0 ? m_prefix[i] : torch::Tensor())
+                   .to(torch::kDouble)
+                   .sum()
+                   .item<double>();
     return m_count > 0 ? sum / static_cast<double>(m_count) : 0.0;
 }
 
@@ -24,8 +37,10 @@ std::vector<torch::Tensor> ReferenceLoss::gradient(model::VisionLanguageModel &m
     for (const auto &p : params)
         inputs.push_back(p.tensor);
     std::vector<torch::Tensor> total(params.size());
-    for (const auto &b : m_batches) {
-        const torch::Tensor loss = model.perSampleLoss(b).sum() / static_cast<double>(m_count);
+    for (size_t i = 0; i < m_batches.size(); ++i) {
+        const torch::Tensor prefix = m_prefixBlock >= 0 ? m_prefix[i] : torch::Tensor();
+        const torch::Tensor loss =
+            scopedLoss(model, m_batches[i], m_prefixBlock, prefix).sum() / static_cast<double>(m_count);
         auto grads = torch::autograd::grad({loss}, inputs, {}, /*retain_graph=*/false, /*create_graph=*/false,
                                            /*allow_unused=*/true);
         for (size_t i = 0; i < grads.size(); ++i) {

@@ -20,11 +20,19 @@ public:
     std::vector<torch::Tensor> gradient(model::VisionLanguageModel &model,
                                         const std::vector<ScopedParameter> &params) const;
 
+    // Caches the hidden states of every reference batch entering decoder block `block` (see
+    // firstSteppedBlock): later evaluate()/gradient() calls run only the blocks from there on.
+    // Valid while no parameter below `block` changes. -1 drops the cache.
+    void cachePrefix(model::VisionLanguageModel &model, int block);
+    int prefixBlock() const { return m_prefixBlock; }
+
     int64_t sampleCount() const { return m_count; }
     const std::vector<model::ModelBatch> &batches() const { return m_batches; }
 
 private:
     std::vector<model::ModelBatch> m_batches;
+    std::vector<torch::Tensor> m_prefix; // per batch, when m_prefixBlock >= 0
+    int m_prefixBlock = -1;
     int64_t m_count = 0;
 };
 
