@@ -1,5 +1,8 @@
 #include "core/ost/Metrics.h"
 
+#include <map>
+#include <random>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -81,6 +84,74 @@ double precisionAtTop(const std::vector<double> &scores, const std::vector<bool>
     for (size_t i = 0; i < k; ++i)
         hits += positive[order[i]] ? 1 : 0;
     return static_cast<double>(hits) / static_cast<double>(k);
+}
+
+} // namespace ost
+
+namespace ost {
+
+double groupedRocAuc(const std::vector<double> &scores, const std::vector<bool> &positive,
+                     const std::vector<int64_t> &group)
+{
+    std::map<int64_t, std::vector<size_t>> members;
+    for (size_t i = 0; i < scores.size(); ++i)
+        members[group[i]].push_back(i);
+    double concordant = 0, pairs = 0;
+    for (const auto &[g, idx] : members)
+        for (size_t a : idx) {
+            if (!positive[a])
+                continue;
+            for (size_t b : idx) {
+                if (positive[b])
+                    continue;
+                pairs += 1;
+                concordant += scores[a] > scores[b] ? 1.0 : scores[a] == scores[b] ? 0.5 : 0.0;
+            }
+        }
+    return pairs > 0 ? concordant / pairs : kNaN;
+}
+
+Interval clusterBootstrap(const std::vector<int64_t> &cluster, int draws, uint64_t seed, double level,
+                          const std::function<double(const std::vector<size_t> &, const std::vector<int64_t> &)> &statistic)
+{
+    std::map<int64_t, std::vector<size_t>> members;
+    for (size_t i = 0; i < cluster.size(); ++i)
+        members[cluster[i]].push_back(i);
+    std::vector<const std::vector<size_t> *> groups;
+    for (const auto &[c, idx] : members)
+        groups.push_back(&idx);
+    Interval out;
+    if (groups.empty() || draws < 1)
+        return out;
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<size_t> pick(0, groups.size() - 1);
+    std::vector<double> values;
+    std::vector<size_t> sample;
+    std::vector<int64_t> drawOf;
+    for (int d = 0; d < draws; ++d) {
+        sample.clear();
+        drawOf.clear();
+        for (size_t k = 0; k < groups.size(); ++k) {
+            const auto &g = *groups[pick(rng)];
+            sample.insert(sample.end(), g.begin(), g.end());
+            drawOf.insert(drawOf.end(), g.size(), int64_t(k));
+        }
+        const double v = statistic(sample, drawOf);
+        if (!std::isnan(v))
+            values.push_back(v);
+    }
+    if (values.empty())
+        return out;
+    std::sort(values.begin(), values.end());
+    const double tail = (1.0 - level) / 2.0;
+    const auto at = [&](double q) {
+        const double pos = q * double(values.size() - 1);
+        const size_t lo = size_t(std::floor(pos)), hi = std::min(values.size() - 1, lo + 1);
+        return values[lo] + (values[hi] - values[lo]) * (pos - double(lo));
+    };
+    out.low = at(tail);
+    out.high = at(1.0 - tail);
+    return out;
 }
 
 } // namespace ost
