@@ -71,14 +71,20 @@ Result<std::unique_ptr<BpeTokenizer>> BpeTokenizer::create(const BpeConfig &conf
         d.bytesOf[id] = std::move(bytes);
         d.known[id] = 1;
     }
+    // Some byte-level vocabularies leave out a few control bytes (SmolLM2 has no token for 0x00-0x08,
+    // say). Hugging Face's BPE without byte fallback or unknown token drops such a byte; so do we.
+    // A vocabulary missing most bytes is not byte-level at all.
     const auto &byteChars = byteToUnicode();
+    int missing = 0, firstMissing = -1;
     for (int b = 0; b < 256; ++b) {
         auto it = d.vocab.find(byteChars[b]);
-        if (it == d.vocab.end())
-            return Error{"the vocabulary has no token for byte " + std::to_string(b) +
-                         " ('" + byteChars[b] + "'): not a byte-level BPE vocabulary"};
-        d.byteIds[b] = it->second;
+        d.byteIds[b] = it == d.vocab.end() ? -1 : it->second;
+        if (it == d.vocab.end() && missing++ == 0)
+            firstMissing = b;
     }
+    if (missing > 64)
+        return Error{"the vocabulary has no token for " + std::to_string(missing) + " of the 256 bytes (the first: byte " +
+                     std::to_string(firstMissing) + ", '" + byteChars[firstMissing] + "'): not a byte-level BPE vocabulary"};
 
     d.merges.reserve(config.merges.size());
     for (size_t rank = 0; rank < config.merges.size(); ++rank) {
@@ -126,7 +132,8 @@ void BpeTokenizer::Impl::encodeWord(const std::string &bytes, std::vector<int64_
     if (!whole) {
         symbols.reserve(bytes.size());
         for (unsigned char b : bytes)
-            symbols.push_back(byteIds[b]);
+            if (byteIds[b] >= 0)
+                symbols.push_back(byteIds[b]);
         merges.apply(symbols);
     }
     out.insert(out.end(), symbols.begin(), symbols.end());

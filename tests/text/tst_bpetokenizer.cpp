@@ -2,6 +2,8 @@
 // real Qwen2 vocabulary (skipped without ../shared), and lossless round trips on a tiny committed
 // tokenizer.json that exercises the same pipeline (NFC, pre-tokenizer, byte level, merges).
 #include "core/text/BpeTokenizer.h"
+#include "core/text/internal/Gpt2PreTokenizer.h"
+#include "core/text/internal/Utf8.h"
 #include "core/text/Tokenizer.h"
 #include "core/text/internal/ByteLevel.h"
 
@@ -192,6 +194,49 @@ private Q_SLOTS:
         auto bad = ost::BpeTokenizer::create(config);
         QVERIFY(!bad.ok());
         QVERIFY(bad.error().message.find("nope") != std::string::npos);
+    }
+
+    // SmolLM2's vocabulary has no token for the control bytes 0x00-0x08: Hugging Face's BPE (no byte
+    // fallback, no unknown token) drops such a byte, and so must we (loading it failed: "no token for
+    // byte 4"). A vocabulary missing most bytes is still refused.
+    void missingControlBytesAreDropped()
+    {
+        ost::BpeConfig config;
+        for (int b = 9; b < 256; ++b)
+            config.vocab.emplace_back(ost::text::byteToUnicode()[b], b);
+        config.preTokenizer = ost::BpeConfig::PreTokenizer::Gpt2;
+        auto tok = ost::BpeTokenizer::create(config);
+        QVERIFY2(tok.ok(), tok.ok() ? "" : tok.error().message.c_str());
+        QCOMPARE((*tok)->encode(std::string("a\x04" "b", 3)), (std::vector<int64_t>{'a', 'b'}));
+        ost::BpeConfig few;
+        for (int b = 0; b < 100; ++b)
+            few.vocab.emplace_back(ost::text::byteToUnicode()[b], b);
+        auto bad = ost::BpeTokenizer::create(few);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().message.find("not a byte-level") != std::string::npos, bad.error().message.c_str());
+    }
+
+    // SmolLM2's pre-tokenizer: every digit on its own, then GPT-2's regex (case-sensitive
+    // contractions, " ?\\p{L}+", whitespace runs giving their last space to the next word).
+    void gpt2DigitsSplit()
+    {
+        const auto pieces = [](const std::string &text, bool digits) {
+            const std::u32string cps = ost::text::decodeUtf8(text);
+            std::vector<std::string> out;
+            for (const auto &[b, e] : ost::text::splitGpt2(cps, digits)) {
+                std::string piece;
+                for (size_t i = b; i < e; ++i)
+                    ost::text::appendUtf8(piece, cps[i]);
+                out.push_back(piece);
+            }
+            return out;
+        };
+        QCOMPARE(pieces("Tom's 123 cats  ran", false),
+                 (std::vector<std::string>{"Tom", "'s", " 123", " cats", " ", " ran"}));
+        QCOMPARE(pieces("Tom's 123 cats  ran", true),
+                 (std::vector<std::string>{"Tom", "'s", " ", "1", "2", "3", " cats", " ", " ran"}));
+        QCOMPARE(pieces("I'M $5,000!\n\nok", true),
+                 (std::vector<std::string>{"I", "'", "M", " $", "5", ",", "0", "0", "0", "!", "\n", "\n", "ok"}));
     }
 
     void qwenSpecialTokens()
