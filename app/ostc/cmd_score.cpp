@@ -27,11 +27,15 @@ identical settings.
 options:
   --reference REF     anchor set V (a dataset file); default: hold out a stratified 2% of the pool
                       (held-out samples are V and get no score)
-  --proxy P           builtin-tiny (default) or a Hugging Face Qwen2-VL folder
+  --proxy P           builtin-tiny (default), a Hugging Face folder (Qwen2-VL, Qwen2.5-VL, or a text-only
+                      qwen2 / llama / qwen3 model) or a .gguf file (llama, qwen2, qwen3; text-only: the
+                      images are not read, so an image that does not match its text is not found)
+  --template T        chat layout of a text-only proxy: auto (its own ChatML template) or chatml
   --mode M            exact (default): the real step per sample; fast: first-order, batched
   --lr X              step size eta of the simulated step (default 1e-3)
   --step R            sgd (default) or adam (first AdamW step, sign-like)
-  --params S          all (default), language, last:K (last K decoder blocks)
+  --scope S           all (default), language, last:K (last K decoder blocks; V's hidden states below
+                      them are computed once per run); --params S is the older name
   --warmup F          share of the pool the proxy trains on first (default 0.05; 0 = none)
   --warmup-lr X       warm-up learning rate (default 1e-3)
   --warmup-epochs N   passes over the warm-up share (default 1). A proxy that starts from random
@@ -97,7 +101,8 @@ int run(Args &args)
     s.mode = mode == "fast" ? ost::ScoringMode::Fast : ost::ScoringMode::Exact;
     s.learningRate = args.number("--lr").value_or(s.learningRate);
     s.stepRule = args.value("--step", s.stepRule);
-    s.parameterScope = args.value("--params", s.parameterScope);
+    s.parameterScope = args.value("--scope", args.value("--params", s.parameterScope));
+    s.chatTemplate = args.value("--template", "");
     s.warmupFraction = args.number("--warmup").value_or(s.warmupFraction);
     s.warmupLearningRate = args.number("--warmup-lr").value_or(s.warmupLearningRate);
     s.warmupEpochs = args.integer("--warmup-epochs").value_or(s.warmupEpochs);
@@ -250,7 +255,7 @@ int run(Args &args)
 const CommandRegistration reg({"score", "score a dataset by one-step utility (OST) and baselines", kUsage, run,
                                {"--new-run", "--allow-errors"},
                                {"--reference", "--proxy", "--mode", "--lr", "--step", "--params", "--warmup",
-                                "--warmup-lr", "--warmup-epochs", "--batch", "--max-tokens", "--device",
+                                "--warmup-lr", "--warmup-epochs", "--batch", "--max-tokens", "--device", "--scope", "--template",
                                 "--precision", "--seed", "--limit", "--baselines", "--shard", "--project", "--resume"}});
 
 } // namespace

@@ -103,6 +103,7 @@ struct ScoringJob::Impl {
         o.maxPixels = settings.maxPixels;
         o.maxTokens = settings.maxTokens;
         o.seed = settings.seed;
+        o.chatTemplate = settings.chatTemplate;
         return hooks->loadProxy ? hooks->loadProxy(settings.proxy, o) : model::loadProxy(settings.proxy, o);
     }
 
@@ -156,6 +157,7 @@ void ScoringJob::setHooks(std::shared_ptr<JobHooks> hooks) { d->hooks = hooks ? 
 
 std::string ScoringJob::timingsBlobKey(int64_t runId) { return "run/" + std::to_string(runId) + "/timings"; }
 std::string ScoringJob::errorsBlobKey(int64_t runId) { return "run/" + std::to_string(runId) + "/errors"; }
+std::string ScoringJob::textOnlyBlobKey(int64_t runId) { return "run/" + std::to_string(runId) + "/text-only"; }
 std::string ScoringJob::referenceLossBlobKey(int64_t runId)
 {
     return "run/" + std::to_string(runId) + "/reference-loss";
@@ -284,6 +286,18 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
             return Error{"proxy " + settings.proxy + ": " + proxy.error().message};
         }
         spdlog::info("proxy: {}", proxy.value().description);
+        if (workers.empty() && !proxy.value().model->readsImages()) {
+            // Said once per run, and recorded with it: the ranking then judges the text alone.
+            int64_t withImages = 0;
+            for (int64_t i : split.scoring)
+                withImages += samples[size_t(i)].images.empty() ? 0 : 1;
+            if (withImages > 0)
+                spdlog::warn("the proxy is a text-only language model: the images of {} sample(s) are not read and their "
+                             "<image> placeholders are removed, so an image that does not match its text cannot be "
+                             "detected",
+                             withImages);
+            store.putBlob(ScoringJob::textOnlyBlobKey(info.id), std::to_string(withImages));
+        }
         workers.push_back(std::make_unique<ScoringWorker>(settings, proxy.takeValue(), device, *hooks));
     }
 

@@ -42,6 +42,9 @@ public:
     static std::string timingsBlobKey(int64_t runId);
     static std::string errorsBlobKey(int64_t runId);
     static std::string referenceLossBlobKey(int64_t runId);
+    // Present when the run's proxy is a text-only language model: how many scored samples have
+    // images it did not see (so image-text mismatches cannot be found), as decimal text.
+    static std::string textOnlyBlobKey(int64_t runId);
 
 private:
     struct Impl;

@@ -19,6 +19,8 @@ std::string RunSettings::toJson() const
     j["learningRate"] = learningRate;
     j["stepRule"] = stepRule;
     j["parameterScope"] = parameterScope;
+    if (!chatTemplate.empty()) // absent for older runs and the default, so their JSON is unchanged
+        j["chatTemplate"] = chatTemplate;
     j["referencePath"] = referencePath;
     j["referenceHoldout"] = referenceHoldout;
     j["referenceMax"] = referenceMax;
@@ -68,6 +70,7 @@ Result<RunSettings> RunSettings::fromJson(const std::string &text)
         get("learningRate", s.learningRate);
         get("stepRule", s.stepRule);
         get("parameterScope", s.parameterScope);
+        get("chatTemplate", s.chatTemplate);
         get("referencePath", s.referencePath);
         get("referenceHoldout", s.referenceHoldout);
         get("referenceMax", s.referenceMax);

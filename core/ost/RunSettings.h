@@ -11,7 +11,8 @@ namespace ost {
 enum class ScoringMode { Exact, Fast };
 
 struct RunSettings {
-    std::string proxy = "builtin-tiny"; // or a Hugging Face folder
+    std::string proxy = "builtin-tiny"; // or a Hugging Face folder, or a .gguf file
+    std::string chatTemplate;           // text-only proxies: "" (auto: the model's own) or "chatml"
     std::string device = "cpu";
     std::string precision = "fp32";
     ScoringMode mode = ScoringMode::Exact;

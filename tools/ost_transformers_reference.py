@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""The same One-Step-Train computation in plain Python / transformers, for two jobs:
+
+1. `fixtures`: writes tests/fixtures/text_decoders/real_models.json with, for each real GGUF file
+   given, the token ids transformers' own tokenizer and chat template give for a few chat-formatted
+   samples (MATH-V-like, with "<image>" placeholders removed as a text-only proxy sees them) and
+   the per-sample SFT loss of up to N samples (answer + <|im_end|> + "\\n" trained). The C++ tests
+   read it when the GGUF files are present (tools/fetch-pretrained.sh) and skip otherwise.
+2. `score`: exact OST utilities of a JSONL file (utility = L_V(θ) − L_V(θ − η·g_z), SGD step on the
+   parameters of the last K decoder blocks, V = the first R reference samples), printed as JSON with
+   the samples/s, to compare speed and values with `ostc score` on the same machine:
+     python3 tools/ost_transformers_reference.py score --gguf FILE --data pool.jsonl --reference ref.jsonl \\
+         --limit 20 --reference-max 16 --last 4 --lr 1e-3 --threads 2
+
+Needs: pip install torch transformers gguf numpy. transformers loads GGUF with gguf_file= and
+dequantises to fp32 (it undoes llama.cpp's q/k permutation itself).
+"""
+import argparse
+import json
+import os
+import time
+
+import torch
+import transformers
+
+
+def load(gguf_path):
+    folder, name = os.path.split(os.path.abspath(gguf_path))
+    tok = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    model = transformers.AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32)
+    model.eval()
+    return tok, model
+
+
+def text_only(content):
+    return content.replace("<image>\n", "").replace("<image>", "")
+
+
+def read_jsonl(path, limit):
+    out = []
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                out.append(json.loads(line))
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def encode(tok, record, max_tokens):
+    """Prompt via the model's own chat template (one user turn + generation prompt), then the
+    answer, <|im_end|> and "\\n" as the trained labels — what the C++ encoder lays out."""
+    msgs = record["messages"]
+    user = next(m for m in msgs if m["role"] == "user")
+    answer = [m for m in msgs if m["role"] == "assistant"][-1]["content"]
+    prompt = tok.apply_chat_template([{"role": "user", "content": text_only(user["content"])}], tokenize=False,
+                                     add_generation_prompt=True)
+    full = prompt + answer + "<|im_end|>\n"
+    ids = tok(full, add_special_tokens=False)["input_ids"]
+    prompt_len = len(tok(prompt, add_special_tokens=False)["input_ids"])
+    labels = [-100] * prompt_len + ids[prompt_len:]
+    if max_tokens and len(ids) > max_tokens:
+        ids, labels = ids[:max_tokens], labels[:max_tokens]
+    return ids, labels
+
+
+def per_sample_loss(model, ids, labels):
+    x = torch.tensor([ids])
+    y = torch.tensor([labels])
+    logits = model(input_ids=x).logits.float()
+    ce = torch.nn.functional.cross_entropy(logits[0, :-1], y[0, 1:], ignore_index=-100, reduction="sum")
+    return ce / (y[0, 1:] != -100).sum().clamp_min(1)
+
+
+def cmd_fixtures(args):
+    out = {}
+    records = read_jsonl(args.data, args.limit)
+    for path in args.gguf:
+        tok, model = load(path)
+        entry = {"file": os.path.basename(path), "chat_ids": {}, "loss": {}}
+        for r in records[: args.id_samples]:
+            ids, labels = encode(tok, r, args.max_tokens)
+            entry["chat_ids"][r["id"]] = ids
+            entry["chat_labels_from"] = entry.get("chat_labels_from", {})
+            entry["chat_labels_from"][r["id"]] = next(i for i, l in enumerate(labels) if l != -100)
+        with torch.no_grad():
+            for r in records:
+                ids, labels = encode(tok, r, args.max_tokens)
+                entry["loss"][r["id"]] = per_sample_loss(model, ids, labels).item()
+        out[os.path.basename(path)] = entry
+        print(path, len(entry["loss"]), "losses")
+    meta = {"transformers": transformers.__version__, "torch": torch.__version__, "data": os.path.basename(args.data),
+            "max_tokens": args.max_tokens, "models": out}
+    with open(args.out, "w") as f:
+        json.dump(meta, f, indent=1)
+
+
+def cmd_score(args):
+    torch.set_num_threads(args.threads)
+    tok, model = load(args.gguf)
+    layers = model.model.layers
+    params = [p for l in layers[len(layers) - args.last:] for p in l.parameters()]
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for p in params:
+        p.requires_grad_(True)
+    refs = [encode(tok, r, args.max_tokens) for r in read_jsonl(args.reference, args.reference_max)]
+    pool = read_jsonl(args.data, args.limit)
+
+    def reference_loss():
+        with torch.no_grad():
+            return sum(per_sample_loss(model, i, l).item() for i, l in refs) / len(refs)
+
+    base = reference_loss()
+    start = time.time()
+    utilities = {}
+    for r in pool:
+        ids, labels = encode(tok, r, args.max_tokens)
+        loss = per_sample_loss(model, ids, labels)
+        grads = torch.autograd.grad(loss, params)
+        saved = [p.detach().clone() for p in params]
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p.sub_(args.lr * g)
+        utilities[r["id"]] = base - reference_loss()
+        with torch.no_grad():
+            for p, s in zip(params, saved):
+                p.copy_(s)
+    seconds = time.time() - start
+    print(json.dumps({"samples": len(pool), "seconds": seconds, "samples_per_s": len(pool) / seconds,
+                      "reference_loss": base, "utilities": utilities}, indent=1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("fixtures")
+    f.add_argument("--gguf", nargs="+", required=True)
+    f.add_argument("--data", required=True)
+    f.add_argument("--limit", type=int, default=50)
+    f.add_argument("--id-samples", type=int, default=8)
+    f.add_argument("--max-tokens", type=int, default=512)
+    f.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures",
+                                                 "text_decoders", "real_models.json"))
+    s = sub.add_parser("score")
+    s.add_argument("--gguf", required=True)
+    s.add_argument("--data", required=True)
+    s.add_argument("--reference", required=True)
+    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--reference-max", type=int, default=16)
+    s.add_argument("--max-tokens", type=int, default=512)
+    s.add_argument("--last", type=int, default=4)
+    s.add_argument("--lr", type=float, default=1e-3)
+    s.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    cmd_fixtures(args) if args.cmd == "fixtures" else cmd_score(args)
+
+
+if __name__ == "__main__":
+    main()
