@@ -109,6 +109,11 @@ public:
     Status removeTag(const std::string &sampleId, const std::string &tag);
     std::vector<std::string> tags(const std::string &sampleId) const;
     std::map<std::string, std::vector<std::string>> allTags() const;
+    // Machine-made tags (ostc check's "check:..."): every tag starting with `prefix` is replaced by
+    // `tags` (sample id, tag; each must start with the prefix) in one transaction, so a rerun never
+    // leaves an older run's flags behind and the curator's own tags are untouched.
+    Status replaceTagsWithPrefix(const std::string &prefix,
+                                 const std::vector<std::pair<std::string, std::string>> &tags);
     std::map<std::string, std::string> allNotes() const; // only non-empty notes
 
     // PRAGMA integrity_check: success when SQLite finds nothing wrong, else its first findings.
