@@ -125,7 +125,8 @@ Result<RgbImage> decodeImageBytes(const std::vector<uint8_t> &bytes, const std::
         if (std::string p = pixelLimitProblem(header.width, header.height, limit); !p.empty())
             return imageError(name, p);
     if (!isDecodableImageFormat(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size())))
-        return imageError(name, std::string("corrupt or not a supported image format (") + kDecodableImageFormats + ")");
+        return imageError(name, std::string("cannot decode: corrupt or not a supported image format (") +
+                                    kDecodableImageFormats + ")");
     setOpenCvPixelLimitOnce();
     const bool jpeg = isJpeg(bytes);
     if (jpeg && !jpegLooksComplete(bytes))
