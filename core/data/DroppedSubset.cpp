@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 namespace ost {
 
@@ -19,6 +20,14 @@ std::string droppedPathFor(const std::string &outPath)
                                  ? outPath.substr(0, dot)
                                  : outPath;
     return stem + ".dropped.jsonl";
+}
+
+Status checkDroppedPath(const Dataset &dataset, const std::string &path)
+{
+    std::error_code ec;
+    if (std::filesystem::equivalent(path, dataset.path(), ec))
+        return Error{"the dropped subset " + path + " would replace the dataset it lists; choose another output name"};
+    return Status::success();
 }
 
 Result<DroppedReport> writeDroppedSubset(const Dataset &dataset, const std::vector<int64_t> &kept,
@@ -39,6 +48,8 @@ Result<DroppedReport> writeDroppedSubset(const Dataset &dataset, const std::vect
     for (size_t r = 0; r < ranked.size(); ++r)
         rankOf[ranked[r].second] = static_cast<int64_t>(r) + 1;
 
+    if (Status st = checkDroppedPath(dataset, path); !st.ok())
+        return st.error();
     AtomicFile out;
     if (Status st = out.open(path); !st.ok())
         return st.error();

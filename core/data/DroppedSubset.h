@@ -33,6 +33,10 @@ struct DroppedReport {
     int64_t unreadable = 0; // lines without a record
 };
 
+// Refuses a path that is the dataset itself (an output named so that its .dropped.jsonl is the
+// source); writeDroppedSubset checks it too, callers check it before writing the export.
+Status checkDroppedPath(const Dataset &dataset, const std::string &path);
+
 // `kept`: the dataset positions the export writes; every other sample is listed.
 Result<DroppedReport> writeDroppedSubset(const Dataset &dataset, const std::vector<int64_t> &kept,
                                          const DroppedInputs &inputs, const std::string &path);

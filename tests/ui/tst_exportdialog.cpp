@@ -135,6 +135,31 @@ private Q_SLOTS:
         QCOMPARE(byId[QStringLiteral("s5")].value(QStringLiteral("line")).toInt(), 6);
     }
 
+    // ... and never over the dataset: an output whose .dropped.jsonl is the source is refused before
+    // anything is written.
+    void droppedSubsetNeverReplacesTheDataset()
+    {
+        QTemporaryDir dir;
+        const QString data = uitest::writeDataset(dir.path(), 4);
+        const QString source = dir.filePath(QStringLiteral("pool.dropped.jsonl"));
+        QVERIFY(QFile::rename(data, source));
+        OpenedProject p = openProject(source);
+        QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+        ProjectSession session(p.dataset, p.store, p.scores);
+        ExportDialog dialog(&session);
+        const QString out = dir.filePath(QStringLiteral("pool.jsonl"));
+        dialog.setOutputPath(out);
+        dialog.setWriteDropped(true);
+        QSignalSpy done(&dialog, &ExportDialog::exportFinished);
+        dialog.startExport();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+        QVERIFY(!done.front().at(0).toBool());
+        QVERIFY2(done.front().at(1).toString().contains(QStringLiteral("would replace the dataset")),
+                 qPrintable(done.front().at(1).toString()));
+        QVERIFY(!QFile::exists(out));
+        QCOMPARE(idsIn(source).size(), 4);
+    }
+
     void withoutDecisions()
     {
         ExportDialog dialog(m_session.get());

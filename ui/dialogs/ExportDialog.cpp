@@ -557,6 +557,9 @@ void ExportDialog::startExport()
         // Checked here too, not only in the preview: Export can be pressed before the preview is back.
         if (p.withinGroups && selection.noGroupValues())
             return Result<ExportReport>(Error{p.withinGroups->noValuesMessage()});
+        if (dropped) // before anything is written
+            if (Status st = checkDroppedPath(*dataset, droppedPathFor(options.outPath)); !st.ok())
+                return Result<ExportReport>(st.error());
         Result<ExportReport> report = exportSamples(*dataset, selection.indices, options, onProgress);
         if (report.ok() && dropped) {
             auto written = writeDroppedSubset(*dataset, selection.indices, *dropped, droppedPathFor(options.outPath));
