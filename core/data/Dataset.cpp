@@ -22,6 +22,24 @@ namespace {
 
 using detail::RecordIndex;
 
+// An id as quoted in a message: ids are user data and may hold a newline or a tab, which would split
+// a one-line error (found by fuzz_dataset); those are shown escaped.
+std::string shownId(const std::string &id)
+{
+    std::string out;
+    for (char c : id) {
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
+        else
+            out += c;
+    }
+    return out;
+}
+
 class FileDataset final : public Dataset {
 public:
     FileDataset(std::string path, int fd, DatasetOptions options)
@@ -89,7 +107,7 @@ public:
         if (index < 0 || index >= size())
             return Error{"sample index " + std::to_string(index) + " out of range"};
         const detail::RecordRef &r = m_records[static_cast<size_t>(index)];
-        const std::string where = "sample '" + m_ids[static_cast<size_t>(index)] + "' (line " + std::to_string(r.line) + "): ";
+        const std::string where = "sample '" + shownId(m_ids[static_cast<size_t>(index)]) + "' (line " + std::to_string(r.line) + "): ";
         if (bytes.size() != r.length)
             return Error{where + "read " + std::to_string(bytes.size()) + " of its " + std::to_string(r.length) +
                          " bytes from " + m_path + ": the file changed (or became unreadable) since it was opened"};
@@ -114,7 +132,7 @@ public:
         s.index = index;
         s.line = line(index);
         s.rawJson = readRaw(index);
-        const std::string where = "sample '" + s.id + "' (line " + std::to_string(s.line) + "): ";
+        const std::string where = "sample '" + shownId(s.id) + "' (line " + std::to_string(s.line) + "): ";
         if (Status st = verifyRecord(index, s.rawJson); !st.ok())
             return st.error();
         s.contentHash = sha1Hex(s.rawJson);

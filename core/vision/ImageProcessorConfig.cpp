@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <tuple>
 
@@ -53,6 +55,13 @@ struct Reader {
         if (it == root.end() || it->is_null())
             return true;
         std::array<float, 3> values{};
+        // A double beyond float's range cast to float is undefined behaviour: refused first.
+        const auto fits = [](const json &v) { return v.is_number() && std::fabs(v.get<double>()) <= 3.0e38; };
+        if ((it->is_number() && !fits(*it)) ||
+            (it->is_array() && std::any_of(it->begin(), it->end(), [&](const json &v) { return v.is_number() && !fits(v); }))) {
+            error = std::string("\"") + key + "\" holds a number beyond the range of a float";
+            return false;
+        }
         if (it->is_number()) {
             values.fill(it->get<float>()); // a single number applies to every channel
         } else if (it->is_array() && it->size() == 3 && (*it)[0].is_number() && (*it)[1].is_number() &&

@@ -28,6 +28,20 @@ bool readFirst(const std::vector<const json *> &sources, const char *key, T &out
     return false;
 }
 
+// nlohmann converts a JSON float to an integer with a plain cast, which is undefined behaviour
+// beyond the int64 range ("image_token_id": 3104444...4, 51 digits, is read as a float; found by
+// fuzz_config). No config value is that large: such a number is refused before any field is read.
+bool hasHugeNumber(const json &j)
+{
+    if (j.is_number_float())
+        return !(std::fabs(j.get<double>()) < 9.0e18);
+    if (j.is_structured())
+        for (const json &v : j)
+            if (hasHugeNumber(v))
+                return true;
+    return false;
+}
+
 std::string architectureOf(const json &j)
 {
     // model_type is authoritative; architectures is the fallback for hand-written configs.
@@ -78,6 +92,8 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
     }
     if (!j.is_object())
         return Error{source + " is not a JSON object"};
+    if (hasHugeNumber(j))
+        return Error{source + " holds a number beyond 9e18, which no config value can be"};
 
     QwenVLConfig c;
     c.architecture = architectureOf(j);
