@@ -224,6 +224,25 @@ private Q_SLOTS:
         QCOMPARE(filesIn(file("stale/images")), std::vector<std::string>{"a.png"});
     }
 
+    // Inputs the fuzzer once failed on (tests/fuzz/regress/dataset): every error stays one line.
+    void fuzzRegressionInputs()
+    {
+        int n = 0;
+        for (const auto &e : fs::directory_iterator(std::string(OST_SOURCE_DIR) + "/tests/fuzz/regress/dataset")) {
+            const std::string copy = file("regress-" + std::to_string(n++) + ".jsonl");
+            fs::copy_file(e.path(), copy, fs::copy_options::overwrite_existing);
+            auto ds = Dataset::open(copy);
+            if (!ds.ok()) {
+                QVERIFY(ds.error().message.find('\n') == std::string::npos);
+                continue;
+            }
+            for (int64_t i = 0; i < (*ds)->size(); ++i)
+                if (auto s = (*ds)->sample(i); !s.ok())
+                    QVERIFY2(s.error().message.find('\n') == std::string::npos, s.error().message.c_str());
+        }
+        QVERIFY(n > 0);
+    }
+
     // The manifest names its output's bytes, so a torn pair (a kill between the two renames) is told.
     void manifestAndOutputAreAPair()
     {
