@@ -354,13 +354,28 @@ Result<int64_t> ScoringJob::Impl::run(const ProgressCallback &progress, CancelTo
     }
 
     // 6. L_V(θ), once for the run (stored with it, so a resume reuses it), shared by all workers.
-    report(0, static_cast<int64_t>(split.scoring.size()), "reference loss");
+    // Each pass over V has its own count, rate and ETA (V's samples), and Cancel stops it within.
     const std::optional<double> storedLoss = storedReferenceLoss(store, info.id);
     std::optional<double> referenceLoss = storedLoss;
     if (storedLoss)
         spdlog::info("L_V(theta): the value stored with run {} when it started", info.id);
+    std::string phaseShown;
+    std::optional<ProgressMeter> phaseMeter;
+    const auto phaseProgress = [&](const std::string &phase, int64_t done, int64_t total) {
+        if (phase != phaseShown) {
+            phaseShown = phase;
+            phaseMeter.emplace(total);
+        }
+        if (progress)
+            progress(phaseMeter->update(done, "reference set: " + phase));
+        return !cancel.isCancelled();
+    };
     for (auto &w : workers) {
-        if (Status s = w->prepare(reference, referenceLoss); !s) {
+        if (Status s = w->prepare(reference, referenceLoss, phaseProgress); !s) {
+            if (cancel.isCancelled()) {
+                finish("cancelled");
+                return info.id;
+            }
             finish("failed");
             return s.error();
         }

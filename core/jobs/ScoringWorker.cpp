@@ -38,7 +38,8 @@ std::string ScoringWorker::primaryMethod() const
     return m_settings.utilityMethod();
 }
 
-Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss)
+Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss,
+                             const PhaseProgress &progress)
 {
     ChatTemplateOptions options;
     options.maxTokens = m_settings.maxTokens;
@@ -58,7 +59,12 @@ Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optiona
     size_t step = std::min(encoded.size(), static_cast<size_t>(std::max<int64_t>(1, m_settings.batchSize)));
     for (;;) {
         try {
-            return prepareScorers(encoded, step, referenceLoss);
+            return prepareScorers(encoded, step, referenceLoss, progress);
+        } catch (const scoring::ReferencePassStopped &) {
+            m_exact.reset();
+            m_fast.reset();
+            m_reference.reset();
+            return Error{kStoppedMessage};
         } catch (const std::exception &e) {
             m_exact.reset();
             m_fast.reset();
@@ -77,8 +83,15 @@ Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optiona
 }
 
 Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &encoded, size_t step,
-                                     std::optional<double> referenceLoss)
+                                     std::optional<double> referenceLoss, const PhaseProgress &progress)
 {
+    const int64_t total = static_cast<int64_t>(encoded.size());
+    const auto phase = [&](const std::string &name) -> scoring::ReferenceProgress {
+        if (!progress)
+            return {};
+        progress(name, 0, total);
+        return [&progress, name, total](int64_t done) { return progress(name, done, total); };
+    };
     const auto collate = collateFn();
     std::vector<model::ModelBatch> batches;
     for (size_t i = 0; i < encoded.size(); i += step)
@@ -92,13 +105,15 @@ Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &en
         return params.error();
     // A step on the last blocks only leaves V's hidden states below them as they are: computed
     // once here, every L_V(θ') then runs only the stepped blocks, the norm and the head.
-    m_reference->cachePrefix(model, scoring::firstSteppedBlock(model, params.value()));
-    m_referenceLoss = referenceLoss ? *referenceLoss : m_reference->evaluate(model);
+    const int block = scoring::firstSteppedBlock(model, params.value());
+    if (block >= 0)
+        m_reference->cachePrefix(model, block, phase("V: hidden states below the step"));
+    m_referenceLoss = referenceLoss ? *referenceLoss : m_reference->evaluate(model, phase("L_V(θ)"));
     if (m_settings.mode == ScoringMode::Fast) {
         if (m_settings.stepRule != "sgd")
             return Error{"fast mode approximates the SGD step only; use --step sgd or --mode exact"};
         m_fast = std::make_unique<scoring::FastOneStepScorer>(model, params.takeValue(), *m_reference,
-                                                              m_settings.learningRate);
+                                                              m_settings.learningRate, 1e-3, phase("∇L_V"));
     } else {
         auto rule = scoring::StepRule::parse(m_settings.stepRule, m_settings.learningRate);
         if (!rule.ok())

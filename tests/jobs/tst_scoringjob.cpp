@@ -369,6 +369,48 @@ private Q_SLOTS:
     }
 
     // A nearly full GPU can fail on V, before any candidate: V is collated again in halves.
+    // Every pass over V reports its own count (V's samples, not the pool's), and Cancel stops a
+    // long pass within it: the run is "cancelled", not "failed" (the bar said "reference loss 0/200"
+    // for minutes, and Cancel waited for the whole phase).
+    void referencePhasesReportAndCancel()
+    {
+        Fixture f;
+        RunSettings s = settings();
+        s.warmupFraction = 0;
+        s.batchSize = 1; // V in batches of one: several progress reports per pass
+        s.mode = ScoringMode::Fast;
+        s.parameterScope = "last:1";
+        auto store = f.open("phases.ostproj");
+        ScoringJob job(f.dataset, *store, s);
+        job.setHooks(toyHooks());
+        CancelToken token;
+        std::vector<Progress> seen;
+        auto run = job.run(
+            [&](const Progress &p) {
+                seen.push_back(p);
+                if (p.message == "reference set: ∇L_V" && p.done == 2)
+                    token.cancel();
+            },
+            token);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        QCOMPARE(QString::fromStdString(store->run(run.value())->status), QStringLiteral("cancelled"));
+        std::set<std::string> phases;
+        int64_t vSize = 0, lastGradient = -1;
+        for (const auto &p : seen)
+            if (p.message.rfind("reference set: ", 0) == 0) {
+                phases.insert(p.message);
+                vSize = p.total;
+                if (p.message == "reference set: ∇L_V")
+                    lastGradient = p.done;
+            }
+        QVERIFY(phases.count("reference set: V: hidden states below the step"));
+        QVERIFY(phases.count("reference set: L_V(θ)"));
+        QVERIFY(phases.count("reference set: ∇L_V"));
+        QCOMPARE(vSize, int64_t(3)); // 10 % of the 30 pool samples, not the 27 to score
+        QCOMPARE(lastGradient, int64_t(2)); // stopped within the pass
+        QCOMPARE(store->scoreCount(run.value(), "ost-fast"), int64_t(0));
+    }
+
     void outOfMemoryOnTheReferenceSetRetriesInHalves()
     {
         Fixture f;

@@ -9,6 +9,7 @@
 #include "core/ost/internal/ProxyTrainer.h"
 #include "core/store/ProjectStore.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,9 +39,16 @@ public:
     model::LoadedProxy &proxy() { return m_proxy; }
     scoring::CollateFn collateFn() const;
 
+    // Each pass over V reports per batch: the phase ("V: hidden states below the step", "L_V(θ)",
+    // "∇L_V"), samples done and V's size; returning false stops the pass (prepare then fails with
+    // kStoppedMessage) so Cancel works inside a long pass.
+    using PhaseProgress = std::function<bool(const std::string &phase, int64_t done, int64_t total)>;
+    static constexpr const char *kStoppedMessage = "stopped while evaluating the reference set";
+
     // Encodes V (errors name the sample) and prepares the scorers around the model's current θ.
     // `referenceLoss`: L_V(θ) when already known (computed once per run), else computed here.
-    Status prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss);
+    Status prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss,
+                   const PhaseProgress &progress = {});
     double referenceLoss() const { return m_referenceLoss; }
 
     // May throw (e.g. out of memory); θ is restored either way.
@@ -51,7 +59,7 @@ public:
 private:
     // One attempt of prepare() with V in batches of `step` samples; throws on out-of-memory.
     Status prepareScorers(const std::vector<model::EncodedSample> &encoded, size_t step,
-                          std::optional<double> referenceLoss);
+                          std::optional<double> referenceLoss, const PhaseProgress &progress);
 
     RunSettings m_settings;
     model::LoadedProxy m_proxy;

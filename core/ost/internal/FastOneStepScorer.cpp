@@ -5,10 +5,11 @@
 namespace ost::scoring {
 
 FastOneStepScorer::FastOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
-                                     const ReferenceLoss &reference, double learningRate, double relativeStep)
+                                     const ReferenceLoss &reference, double learningRate, double relativeStep,
+                                     const ReferenceProgress &progress)
     : m_model(model), m_params(std::move(params)), m_saved(snapshot(m_params)), m_learningRate(learningRate)
 {
-    m_direction = reference.gradient(m_model, m_params);
+    m_direction = reference.gradient(m_model, m_params, progress);
     double thetaSq = 0, dSq = 0;
     for (size_t i = 0; i < m_params.size(); ++i) {
         thetaSq += m_saved[i].to(torch::kDouble).pow(2).sum().item<double>();

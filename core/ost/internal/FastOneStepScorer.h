@@ -15,8 +15,10 @@ namespace ost::scoring {
 
 class FastOneStepScorer {
 public:
+    // ∇L_V is computed here, one pass over V (`progress` after each reference batch).
     FastOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
-                      const ReferenceLoss &reference, double learningRate, double relativeStep = 1e-3);
+                      const ReferenceLoss &reference, double learningRate, double relativeStep = 1e-3,
+                      const ReferenceProgress &progress = {});
 
     std::vector<double> score(const model::ModelBatch &batch); // one utility per sample
     // The same, plus each sample's own loss at θ (one more pass of the stepped blocks only: the

@@ -2,37 +2,54 @@
 
 namespace ost::scoring {
 
+namespace {
+void tick(const ReferenceProgress &progress, int64_t done)
+{
+    if (progress && !progress(done))
+        throw ReferencePassStopped();
+}
+} // namespace
+
 ReferenceLoss::ReferenceLoss(std::vector<model::ModelBatch> batches) : m_batches(std::move(batches))
 {
     for (const auto &b : m_batches)
         m_count += b.inputIds.size(0);
 }
 
-void ReferenceLoss::cachePrefix(model::VisionLanguageModel &model, int block)
+void ReferenceLoss::cachePrefix(model::VisionLanguageModel &model, int block, const ReferenceProgress &progress)
 {
     m_prefix.clear();
-    m_prefixBlock = block;
+    m_prefixBlock = -1;
     if (block < 0)
         return;
-    for (const auto &b : m_batches)
+    int64_t done = 0;
+    for (const auto &b : m_batches) {
         m_prefix.push_back(model.hiddenBeforeBlock(b, block));
+        tick(progress, done += b.inputIds.size(0));
+    }
+    m_prefixBlock = block; // only once complete: a stopped pass leaves no half cache
 }
 
-double ReferenceLoss::evaluate(model::VisionLanguageModel &model) const
+double ReferenceLoss::evaluate(model::VisionLanguageModel &model, const ReferenceProgress &progress) const
 {
     torch::NoGradGuard noGrad;
     double sum = 0;
-    for (size_t i = 0; i < m_batches.size(); ++i)
+    int64_t done = 0;
+    for (size_t i = 0; i < m_batches.size(); ++i) {
         sum += scopedLoss(model, m_batches[i], m_prefixBlock, m_prefixBlock >= 0 ? m_prefix[i] : torch::Tensor())
                    .to(torch::kDouble)
                    .sum()
                    .item<double>();
+        tick(progress, done += m_batches[i].inputIds.size(0));
+    }
     return m_count > 0 ? sum / static_cast<double>(m_count) : 0.0;
 }
 
 std::vector<torch::Tensor> ReferenceLoss::gradient(model::VisionLanguageModel &model,
-                                                   const std::vector<ScopedParameter> &params) const
+                                                   const std::vector<ScopedParameter> &params,
+                                                   const ReferenceProgress &progress) const
 {
+    int64_t done = 0;
     std::vector<torch::Tensor> inputs;
     for (const auto &p : params)
         inputs.push_back(p.tensor);
@@ -43,11 +60,12 @@ std::vector<torch::Tensor> ReferenceLoss::gradient(model::VisionLanguageModel &m
             scopedLoss(model, m_batches[i], m_prefixBlock, prefix).sum() / static_cast<double>(m_count);
         auto grads = torch::autograd::grad({loss}, inputs, {}, /*retain_graph=*/false, /*create_graph=*/false,
                                            /*allow_unused=*/true);
-        for (size_t i = 0; i < grads.size(); ++i) {
-            if (!grads[i].defined())
+        for (size_t k = 0; k < grads.size(); ++k) {
+            if (!grads[k].defined())
                 continue;
-            total[i] = total[i].defined() ? total[i] + grads[i] : grads[i];
+            total[k] = total[k].defined() ? total[k] + grads[k] : grads[k];
         }
+        tick(progress, done += m_batches[i].inputIds.size(0));
     }
     for (size_t i = 0; i < total.size(); ++i)
         if (!total[i].defined())

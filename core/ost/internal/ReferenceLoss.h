@@ -4,9 +4,18 @@
 #include "core/model/internal/VisionLanguageModel.h"
 #include "core/ost/internal/ParameterScope.h"
 
+#include <functional>
+#include <stdexcept>
 #include <vector>
 
 namespace ost::scoring {
+
+// Called after each reference batch of a whole pass over V with the samples done so far; returning
+// false stops the pass (ReferencePassStopped is thrown), so a long pass can be cancelled within it.
+using ReferenceProgress = std::function<bool(int64_t samplesDone)>;
+struct ReferencePassStopped : std::runtime_error {
+    ReferencePassStopped() : std::runtime_error("stopped") {}
+};
 
 class ReferenceLoss {
 public:
@@ -14,16 +23,16 @@ public:
 
     // L_V at the model's current parameters, without autograd (summed in double so the tiny
     // difference L_V(θ) − L_V(θ') is not lost to fp32 accumulation order).
-    double evaluate(model::VisionLanguageModel &model) const;
+    double evaluate(model::VisionLanguageModel &model, const ReferenceProgress &progress = {}) const;
 
     // ∇L_V with respect to `params` (for the fast mode's direction); leaves the module's .grad alone.
-    std::vector<torch::Tensor> gradient(model::VisionLanguageModel &model,
-                                        const std::vector<ScopedParameter> &params) const;
+    std::vector<torch::Tensor> gradient(model::VisionLanguageModel &model, const std::vector<ScopedParameter> &params,
+                                        const ReferenceProgress &progress = {}) const;
 
     // Caches the hidden states of every reference batch entering decoder block `block` (see
     // firstSteppedBlock): later evaluate()/gradient() calls run only the blocks from there on.
     // Valid while no parameter below `block` changes. -1 drops the cache.
-    void cachePrefix(model::VisionLanguageModel &model, int block);
+    void cachePrefix(model::VisionLanguageModel &model, int block, const ReferenceProgress &progress = {});
     int prefixBlock() const { return m_prefixBlock; }
 
     int64_t sampleCount() const { return m_count; }
