@@ -92,4 +92,9 @@ Result<RunSettings> RunSettings::fromJson(const std::string &text)
     return s;
 }
 
+bool isPretrainedProxyFile(const std::string &proxy)
+{
+    return proxy.size() > 5 && proxy.compare(proxy.size() - 5, 5, ".gguf") == 0;
+}
+
 } // namespace ost

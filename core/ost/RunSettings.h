@@ -47,4 +47,10 @@ struct RunSettings {
 
 std::string modeName(ScoringMode m); // "exact" / "fast"
 
+// The defaults for a pretrained proxy file (a .gguf): no warm-up (it already knows language; a warm-up
+// on a toxic pool moves it towards the pool), and the step on the last 4 blocks, whose V prefix is
+// cached (measured: README "Real pretrained proxies"). Applied only where the user set nothing.
+bool isPretrainedProxyFile(const std::string &proxy);
+constexpr const char *kPretrainedScope = "last:4";
+
 } // namespace ost

@@ -5,6 +5,15 @@
 class TstRunSettings : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void pretrainedProxyFiles()
+    {
+        QVERIFY(ost::isPretrainedProxyFile("/models/SmolLM2-135M-Instruct.Q4_1.gguf"));
+        QVERIFY(!ost::isPretrainedProxyFile("builtin-tiny"));
+        QVERIFY(!ost::isPretrainedProxyFile("/models/qwen2-vl"));
+        QVERIFY(!ost::isPretrainedProxyFile(".gguf"));
+        QCOMPARE(std::string(ost::kPretrainedScope), std::string("last:4"));
+    }
+
     void roundTrip()
     {
         ost::RunSettings s;
