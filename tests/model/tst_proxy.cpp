@@ -237,16 +237,17 @@ private Q_SLOTS:
         QVERIFY(contains(errorOf(noConfig), "config.json"));
         QVERIFY(!inspectModel(noConfig).ok());
 
-        const std::string llama = copy("llama");
+        // llama, qwen2 and qwen3 load now (text decoders); a family with no decoder here is refused.
+        const std::string mistral = copy("mistral");
         {
-            std::ifstream in(llama + "/config.json");
+            std::ifstream in(mistral + "/config.json");
             auto j = nlohmann::json::parse(in);
-            j["model_type"] = "llama";
-            j["architectures"] = {"LlamaForCausalLM"};
-            std::ofstream(llama + "/config.json") << j.dump();
+            j["model_type"] = "mistral";
+            j["architectures"] = {"MistralForCausalLM"};
+            std::ofstream(mistral + "/config.json") << j.dump();
         }
-        const std::string archError = errorOf(llama);
-        QVERIFY2(contains(archError, "unsupported architecture llama in " + llama + "/config.json"), archError.c_str());
+        const std::string archError = errorOf(mistral);
+        QVERIFY2(contains(archError, "unsupported architecture mistral in " + mistral + "/config.json"), archError.c_str());
 
         auto tensors = SafetensorsFile::open(good + "/model.safetensors");
         QVERIFY(tensors.ok());

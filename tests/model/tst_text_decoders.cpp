@@ -215,9 +215,16 @@ private Q_SLOTS:
         auto r = loadProxy(writeBytes(dir, "many.gguf", many));
         QVERIFY(!r.ok());
         QVERIFY2(timer.elapsed() < 1000, std::to_string(timer.elapsed()).c_str());
-        QVERIFY2(r.error().message.find("many.gguf") != std::string::npos &&
-                     r.error().message.find("blk.2.attn_norm.weight") != std::string::npos,
-                 r.error().message.c_str());
+        QVERIFY2(r.error().message.find("many.gguf") != std::string::npos, r.error().message.c_str());
+        // One block more than the file holds: the missing tensor is named.
+        std::string three = original;
+        const uint32_t threeBlocks = 3;
+        std::memcpy(&three[value], &threeBlocks, 4);
+        auto t = loadProxy(writeBytes(dir, "three.gguf", three));
+        QVERIFY(!t.ok());
+        QVERIFY2(t.error().message.find("three.gguf") != std::string::npos &&
+                     t.error().message.find("blk.2.attn_norm.weight") != std::string::npos,
+                 t.error().message.c_str());
         // Fewer blocks than the file has: a truncated model must not load.
         std::string few = original;
         const uint32_t one = 1;

@@ -1,6 +1,7 @@
 #include "core/model/internal/GgufProxy.h"
 
 #include "core/model/GgufQuants.h"
+#include "core/model/internal/ConfigBounds.h"
 #include "core/model/internal/QwenSampleEncoder.h"
 #include "core/model/internal/QwenVisionLanguageModel.h"
 #include "core/text/BpeTokenizer.h"
@@ -252,6 +253,8 @@ Result<LoadedProxy> loadGgufProxy(const std::string &path, const ProxyOptions &o
     auto config = configFromGguf(f);
     if (!config)
         return config.error();
+    if (Status sane = checkSaneBounds(config.value(), path); !sane)
+        return sane.error();
     if (Status checked = checkTensors(f, config.value()); !checked)
         return checked.error();
     auto tokenizer = tokenizerFromGguf(f);
