@@ -27,6 +27,16 @@ import transformers
 def load(gguf_path):
     folder, name = os.path.split(os.path.abspath(gguf_path))
     tok = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    # transformers' GGUF converter ignores tokenizer.ggml.pre. For "smollm" (SmolLM2) llama.cpp and the
+    # model's own tokenizer.json split every digit off first (Digits(individual_digits) before the
+    # ByteLevel regex); without it ".\n\n1" tokenises differently. Put that step back.
+    import gguf
+    from tokenizers import pre_tokenizers
+    field = gguf.GGUFReader(gguf_path).fields.get("tokenizer.ggml.pre")
+    if field is not None and bytes(field.parts[field.data[0]]).decode() == "smollm":
+        tok.backend_tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+            [pre_tokenizers.Digits(individual_digits=True),
+             pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=True, use_regex=True)])
     model = transformers.AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32)
     model.eval()
     return tok, model
@@ -112,12 +122,19 @@ def cmd_score(args):
             return sum(per_sample_loss(model, i, l).item() for i, l in refs) / len(refs)
 
     base = reference_loss()
+    direction = None
+    if args.first_order:  # ∇L_V once: the first-order utility η·<∇L_V, g_z> that fast mode estimates
+        total = sum(per_sample_loss(model, i, l) for i, l in refs) / len(refs)
+        direction = torch.autograd.grad(total, params)
     start = time.time()
     utilities = {}
+    first_order = {}
     for r in pool:
         ids, labels = encode(tok, r, args.max_tokens)
         loss = per_sample_loss(model, ids, labels)
         grads = torch.autograd.grad(loss, params)
+        if direction is not None:
+            first_order[r["id"]] = args.lr * sum((g * d).sum().item() for g, d in zip(grads, direction))
         saved = [p.detach().clone() for p in params]
         with torch.no_grad():
             for p, g in zip(params, grads):
@@ -128,7 +145,7 @@ def cmd_score(args):
                 p.copy_(s)
     seconds = time.time() - start
     print(json.dumps({"samples": len(pool), "seconds": seconds, "samples_per_s": len(pool) / seconds,
-                      "reference_loss": base, "utilities": utilities}, indent=1))
+                      "reference_loss": base, "utilities": utilities, "first_order": first_order}, indent=1))
 
 
 def main():
@@ -152,6 +169,7 @@ def main():
     s.add_argument("--last", type=int, default=4)
     s.add_argument("--lr", type=float, default=1e-3)
     s.add_argument("--threads", type=int, default=2)
+    s.add_argument("--first-order", action="store_true", help="also print η·<∇L_V, g_z> per sample")
     args = ap.parse_args()
     cmd_fixtures(args) if args.cmd == "fixtures" else cmd_score(args)
 
