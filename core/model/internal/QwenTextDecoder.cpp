@@ -202,19 +202,30 @@ torch::Tensor QwenVLNetImpl::hidden(const torch::Tensor &inputIds, const torch::
     return hiddenFrom(x, inputIds, attentionMask, imageGridThw, 0);
 }
 
+QwenVLNetImpl::Inputs QwenVLNetImpl::inputsOf(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
+                                              const torch::Tensor &imageGridThw) const
+{
+    const torch::Device device = languageModel->embedWeight.device();
+    Inputs in;
+    in.ids = inputIds.to(device);
+    in.mask = attentionMask.defined() ? attentionMask.to(device) : torch::ones_like(in.ids);
+    const bool hasGrid = visual && imageGridThw.defined() && imageGridThw.numel() > 0;
+    in.positions = mropePositions(in.ids, in.mask, hasGrid ? imageGridThw : torch::Tensor(), config.imageTokenId,
+                                  config.vision.spatialMergeSize);
+    return in;
+}
+
 torch::Tensor QwenVLNetImpl::hiddenBefore(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
                                           const torch::Tensor &pixelValues, const torch::Tensor &imageGridThw,
                                           int64_t block)
 {
-    const torch::Device device = languageModel->embedWeight.device();
-    torch::Tensor ids = inputIds.to(device);
-    torch::Tensor mask = attentionMask.defined() ? attentionMask.to(device) : torch::ones_like(ids);
-    if (ids.min().item<int64_t>() < 0 || ids.max().item<int64_t>() >= config.text.vocabSize)
-        throw std::runtime_error("token id out of range for vocab_size " + std::to_string(config.text.vocabSize));
-    torch::Tensor embeds = torch::embedding(languageModel->embedWeight, ids);
     const bool hasImages = pixelValues.defined() && pixelValues.numel() > 0;
+    const Inputs in = inputsOf(inputIds, attentionMask, hasImages ? imageGridThw : torch::Tensor());
+    if (in.ids.min().item<int64_t>() < 0 || in.ids.max().item<int64_t>() >= config.text.vocabSize)
+        throw std::runtime_error("token id out of range for vocab_size " + std::to_string(config.text.vocabSize));
+    torch::Tensor embeds = torch::embedding(languageModel->embedWeight, in.ids);
     if (visual) {
-        torch::Tensor imageMask = (ids == config.imageTokenId) & mask.to(torch::kBool);
+        torch::Tensor imageMask = (in.ids == config.imageTokenId) & in.mask.to(torch::kBool);
         const int64_t imageTokens = imageMask.sum().item<int64_t>();
         if (hasImages) {
             torch::Tensor features = visual(pixelValues, imageGridThw).to(embeds.scalar_type());
@@ -230,22 +241,15 @@ torch::Tensor QwenVLNetImpl::hiddenBefore(const torch::Tensor &inputIds, const t
     }
     if (block == 0)
         return embeds;
-    torch::Tensor positions = mropePositions(ids, mask, hasImages ? imageGridThw : torch::Tensor(), config.imageTokenId,
-                                             config.vision.spatialMergeSize);
-    return languageModel->blocks(embeds, positions, mask, 0, block, false);
+    return languageModel->blocks(embeds, in.positions, in.mask, 0, block, false);
 }
 
 torch::Tensor QwenVLNetImpl::hiddenFrom(const torch::Tensor &x, const torch::Tensor &inputIds,
                                         const torch::Tensor &attentionMask, const torch::Tensor &imageGridThw,
                                         int64_t block)
 {
-    const torch::Device device = languageModel->embedWeight.device();
-    torch::Tensor ids = inputIds.to(device);
-    torch::Tensor mask = attentionMask.defined() ? attentionMask.to(device) : torch::ones_like(ids);
-    const bool hasImages = imageGridThw.defined() && imageGridThw.numel() > 0 && visual;
-    torch::Tensor positions = mropePositions(ids, mask, hasImages ? imageGridThw : torch::Tensor(), config.imageTokenId,
-                                             config.vision.spatialMergeSize);
-    return languageModel->blocks(x, positions, mask, block, config.text.numLayers, true);
+    const Inputs in = inputsOf(inputIds, attentionMask, imageGridThw);
+    return languageModel->blocks(x, in.positions, in.mask, block, config.text.numLayers, true);
 }
 
 void initialiseWeights(torch::nn::Module &net, uint64_t seed)

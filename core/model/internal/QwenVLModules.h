@@ -141,6 +141,13 @@ public:
     torch::Tensor hiddenFrom(const torch::Tensor &x, const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
                              const torch::Tensor &imageGridThw, int64_t block);
     torch::Tensor lmHeadWeight() const;
+    // Token ids and mask on the model's device, and their rotary positions (M-RoPE over the image
+    // blocks of `imageGridThw`, plain positions for text): what both halves of hidden() need.
+    struct Inputs {
+        torch::Tensor ids, mask, positions;
+    };
+    Inputs inputsOf(const torch::Tensor &inputIds, const torch::Tensor &attentionMask,
+                    const torch::Tensor &imageGridThw) const;
     QwenVLConfig config;
     VisionTower visual{nullptr};
     TextModel languageModel{nullptr};
