@@ -3,6 +3,7 @@
 // and the older and newer checkpoint key layouts giving the same model.
 #include "core/model/internal/QwenVisionLanguageModel.h"
 #include "core/model/internal/SafetensorsTorch.h"
+#include "ReferenceFixtures.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,21 +14,12 @@
 
 using namespace ost;
 using namespace ost::model;
+using ost::testing::cosine;
+using ost::testing::readAll;
 
 namespace {
 
 const std::string kFixtures = std::string(OST_FIXTURE_DIR) + "/models/";
-
-std::map<std::string, torch::Tensor> readAll(const std::string &path)
-{
-    auto file = SafetensorsFile::open(path);
-    if (!file)
-        qFatal("%s", file.error().message.c_str());
-    std::map<std::string, torch::Tensor> out;
-    for (const std::string &name : file.value()->names())
-        out[name] = toTensor(*file.value()->find(name));
-    return out;
-}
 
 std::shared_ptr<QwenVisionLanguageModel> loadFixtureModel(const std::string &folder)
 {
@@ -47,12 +39,6 @@ ModelBatch fixtureBatch(const std::string &name)
 {
     auto in = readAll(kFixtures + name + "/inputs.safetensors");
     return ModelBatch{in["input_ids"], in["attention_mask"], in["labels"], in["pixel_values"], in["image_grid_thw"]};
-}
-
-double cosine(const torch::Tensor &a, const torch::Tensor &b)
-{
-    const auto x = a.flatten().to(torch::kDouble), y = b.flatten().to(torch::kDouble);
-    return (x.dot(y) / (x.norm() * y.norm())).item<double>();
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "core/model/internal/GgufProxy.h"
 #include "core/model/internal/QwenVisionLanguageModel.h"
 #include "core/model/internal/SafetensorsTorch.h"
+#include "ReferenceFixtures.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,32 +18,17 @@
 
 using namespace ost;
 using namespace ost::model;
+using ost::testing::cosine;
+using ost::testing::readAll;
 
 namespace {
 
 const std::string kFixtures = std::string(OST_FIXTURE_DIR) + "/text_decoders/";
 
-std::map<std::string, torch::Tensor> readAll(const std::string &path)
-{
-    auto file = SafetensorsFile::open(path);
-    if (!file)
-        qFatal("%s", file.error().message.c_str());
-    std::map<std::string, torch::Tensor> out;
-    for (const std::string &name : file.value()->names())
-        out[name] = toTensor(*file.value()->find(name));
-    return out;
-}
-
 ModelBatch fixtureBatch(const std::string &name)
 {
     auto in = readAll(kFixtures + name + "/inputs.safetensors");
     return ModelBatch{in["input_ids"], in["attention_mask"], in["labels"], {}, {}};
-}
-
-double cosine(const torch::Tensor &a, const torch::Tensor &b)
-{
-    const auto x = a.flatten().to(torch::kDouble), y = b.flatten().to(torch::kDouble);
-    return (x.dot(y) / (x.norm() * y.norm())).item<double>();
 }
 
 LoadedProxy load(const std::string &spec)
