@@ -113,7 +113,7 @@ Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &en
         if (m_settings.stepRule != "sgd")
             return Error{"fast mode approximates the SGD step only; use --step sgd or --mode exact"};
         m_fast = std::make_unique<scoring::FastOneStepScorer>(model, params.takeValue(), *m_reference,
-                                                              m_settings.learningRate, 1e-3, phase("∇L_V"));
+                                                              m_settings.learningRate, phase("∇L_V"));
     } else {
         auto rule = scoring::StepRule::parse(m_settings.stepRule, m_settings.learningRate);
         if (!rule.ok())

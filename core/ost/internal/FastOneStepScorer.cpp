@@ -1,11 +1,12 @@
 #include "core/ost/internal/FastOneStepScorer.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ost::scoring {
 
 FastOneStepScorer::FastOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
-                                     const ReferenceLoss &reference, double learningRate, double relativeStep,
+                                     const ReferenceLoss &reference, double learningRate,
                                      const ReferenceProgress &progress)
     : m_model(model), m_params(std::move(params)), m_saved(snapshot(m_params)), m_learningRate(learningRate)
 {
@@ -17,7 +18,12 @@ FastOneStepScorer::FastOneStepScorer(model::VisionLanguageModel &model, std::vec
     }
     const double thetaNorm = std::sqrt(thetaSq), dNorm = std::sqrt(dSq);
     // A zero gradient of L_V (V already fitted) gives utility 0 for everyone; any ε works then.
-    m_epsilon = dNorm > 0 ? relativeStep * std::max(thetaNorm, 1.0) / dNorm : 1.0;
+    if (dNorm > 0) {
+        const double scale = std::max(thetaNorm, 1.0) / dNorm; // ε·|d| = share·|θ|
+        m_epsilon = std::clamp(learningRate, 1e-6 * scale, 1e-3 * scale);
+    } else {
+        m_epsilon = 1.0;
+    }
 }
 
 void FastOneStepScorer::setShifted(double sign)
