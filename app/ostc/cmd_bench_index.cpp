@@ -2,6 +2,7 @@
 #include "Command.h"
 
 #include "core/data/Dataset.h"
+#include "core/data/Hash.h"
 #include "core/data/SyntheticData.h"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,14 @@
 #include <fstream>
 #include <iostream>
 #include <unistd.h>
+#include <vector>
+
+// xxHash is only measured here (header-only, no library), to compare with the project's own hashes.
+#if __has_include(<xxhash.h>)
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+#define OST_BENCH_HAVE_XXHASH 1
+#endif
 
 namespace ostc {
 namespace {
@@ -30,8 +39,68 @@ options:
   --samples N   synthetic samples to generate (default 1000000)
   --keep FILE   write the generated file to FILE and keep it
   --file FILE   index this existing file instead of generating one
+  --hashes      also time the per-record hashes over every record of the file, read into memory
+                first: the content hash (SHA-1, what scores remember), SHA-256, the index's
+                recordHash64, and xxHash's XXH3 64/128 when its header was found at build time;
+                plus sample() over every record (read, check, hash, parse) for scale
   --json        print one JSON object
 )";
+
+// One hash over every record, repeated until 0.3 s have passed: ms per pass over all records.
+struct HashTiming {
+    std::string name;
+    double msPerPass = 0;
+    double mbPerSecond = 0;
+    int passes = 0;
+};
+
+template <class F>
+HashTiming timeHash(const std::string &name, const std::vector<std::string> &records, double mb, F &&hash)
+{
+    HashTiming t{name};
+    uint64_t sink = 0; // keeps the results alive so the loop is not optimised away
+    const auto start = std::chrono::steady_clock::now();
+    double seconds = 0;
+    do {
+        for (const std::string &r : records)
+            sink += hash(r);
+        ++t.passes;
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    } while (seconds < 0.3);
+    t.msPerPass = seconds * 1000 / t.passes;
+    t.mbPerSecond = seconds > 0 ? mb * t.passes / seconds : 0;
+    if (sink == 42)
+        std::fprintf(stderr, " ");
+    return t;
+}
+
+std::vector<HashTiming> timeRecordHashes(const ost::Dataset &ds)
+{
+    std::vector<std::string> records;
+    records.reserve(static_cast<size_t>(ds.size()));
+    double bytes = 0;
+    for (int64_t i = 0; i < ds.size(); ++i) {
+        records.push_back(ds.rawRecord(i));
+        bytes += static_cast<double>(records.back().size());
+    }
+    const double mb = bytes / (1 << 20);
+    std::vector<HashTiming> out;
+    out.push_back(timeHash("sha1 (content hash)", records, mb, [](const std::string &r) { return ost::sha1Hex(r)[0]; }));
+    out.push_back(timeHash("sha256", records, mb, [](const std::string &r) { return ost::sha256Hex(r)[0]; }));
+    out.push_back(timeHash("recordHash64 (index)", records, mb, [](const std::string &r) { return ost::recordHash64(r); }));
+#ifdef OST_BENCH_HAVE_XXHASH
+    out.push_back(timeHash("xxh3-64", records, mb, [](const std::string &r) { return XXH3_64bits(r.data(), r.size()); }));
+    out.push_back(timeHash("xxh3-128", records, mb, [](const std::string &r) {
+        return XXH3_128bits(r.data(), r.size()).low64;
+    }));
+#endif
+    int64_t i = 0;
+    out.push_back(timeHash("sample() (read+parse)", std::vector<std::string>(records.size()), mb, [&](const std::string &) {
+        auto s = ds.sample(i++ % ds.size());
+        return s.ok() ? s.value().rawJson.size() : 0;
+    }));
+    return out;
+}
 
 // kB figures from /proc/self/status ("VmHWM:  123 kB").
 long statusKb(const char *field)
@@ -108,6 +177,10 @@ int run(Args &args)
     const bool lookupOk = ds.indexOf(ds.id(mid)) == mid && ds.sample(mid).ok();
     const double lookupMs = secondsSince(t1) * 1000;
 
+    std::vector<HashTiming> hashes;
+    if (args.has("--hashes"))
+        hashes = timeRecordHashes(ds);
+
     const double rate = seconds > 0 ? static_cast<double>(ds.size()) / seconds : 0;
     const double peakMb = peak / 1024.0, growthMb = (rssAfter - rssBefore) / 1024.0;
     if (args.has("--json")) {
@@ -127,6 +200,9 @@ int run(Args &args)
         j["rss_before_open_mb"] = rssBefore / 1024.0;
         j["lookup_and_read_ms"] = lookupMs;
         j["lookup_ok"] = lookupOk;
+        for (const HashTiming &h : hashes)
+            j["hashes"].push_back({{"name", h.name}, {"ms_per_pass", h.msPerPass}, {"mb_per_second", h.mbPerSecond},
+                                   {"passes", h.passes}});
         std::cout << j.dump(2) << "\n";
     } else {
         std::printf("bench index: %s\n", path.c_str());
@@ -141,6 +217,11 @@ int run(Args &args)
         std::printf("  %-22s %.1f MB (RSS before the open %.1f MB: program and libraries)\n", "RSS kept by the index",
                     growthMb, rssBefore / 1024.0);
         std::printf("  %-22s %.2f ms %s\n", "lookup + sample()", lookupMs, lookupOk ? "ok" : "FAILED");
+        if (!hashes.empty())
+            std::printf("  every record (%lld), in memory:\n", static_cast<long long>(ds.size()));
+        for (const HashTiming &h : hashes)
+            std::printf("    %-24s %8.2f ms per pass  %8.0f MB/s  (%d passes)\n", h.name.c_str(), h.msPerPass,
+                        h.mbPerSecond, h.passes);
     }
     if (!tempDir.empty())
         std::filesystem::remove_all(tempDir, ec);
@@ -148,7 +229,7 @@ int run(Args &args)
 }
 
 const BenchRegistration reg({"index", "open (index) a generated 1M-sample JSONL: time and memory", kUsage, run,
-                             {"--json"}, {"--samples", "--keep", "--file"}});
+                             {"--json", "--hashes"}, {"--samples", "--keep", "--file"}});
 
 } // namespace
 } // namespace ostc
