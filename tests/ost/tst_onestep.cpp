@@ -55,20 +55,21 @@ std::vector<torch::Tensor> allParams(ToyModel &m)
     return out;
 }
 
-// L_V(θ) − L_V(θ − step(g)) computed the long way on a separate copy of the model.
-double bruteForceUtility(const model::EncodedSample &z, const std::string &rule, double lr,
-                         const std::function<bool(const std::string &)> &inScope)
+// L_v(θ) − L_v(θ − step(g)) for every reference sample v, computed the long way on a separate copy
+// of the model, one reference sample at a time.
+std::vector<double> bruteForceDeltas(const model::EncodedSample &z, const std::string &rule, double lr,
+                                     const std::function<bool(const std::string &)> &inScope)
 {
     ToyModel copy(1);
     const auto enc = encodeAll(referenceSamples());
     auto lv = [&] {
         torch::NoGradGuard g;
-        double sum = 0;
+        std::vector<double> out;
         for (const auto &r : enc)
-            sum += copy.perSampleLoss(toyCollate({r})).item<double>();
-        return sum / enc.size();
+            out.push_back(copy.perSampleLoss(toyCollate({r})).item<double>());
+        return out;
     };
-    const double before = lv();
+    const std::vector<double> before = lv();
     copy.net->zero_grad();
     copy.perSampleLoss(toyCollate({z})).sum().backward();
     {
@@ -83,7 +84,22 @@ double bruteForceUtility(const model::EncodedSample &z, const std::string &rule,
                 p.value().sub_(lr * grad);
         }
     }
-    return before - lv();
+    const std::vector<double> after = lv();
+    std::vector<double> deltas;
+    for (size_t v = 0; v < before.size(); ++v)
+        deltas.push_back(before[v] - after[v]);
+    return deltas;
+}
+
+// L_V(θ) − L_V(θ − step(g)): the mean of the per-reference changes.
+double bruteForceUtility(const model::EncodedSample &z, const std::string &rule, double lr,
+                         const std::function<bool(const std::string &)> &inScope)
+{
+    const auto deltas = bruteForceDeltas(z, rule, lr, inScope);
+    double sum = 0;
+    for (double d : deltas)
+        sum += d;
+    return sum / static_cast<double>(deltas.size());
 }
 
 } // namespace
@@ -132,6 +148,62 @@ private Q_SLOTS:
         }
     }
 
+    // Per-reference attribution (issue 12): ΔL_v = L_v(θ) − L_v(θ') for each v in V's order, equal to
+    // the brute-force change of each reference's loss, and their mean IS the utility (to 1e-9), with
+    // L_v(θ) computed by the scorer or passed in, uncached or with V's prefix cached.
+    void referenceDeltasSumToTheUtility_data()
+    {
+        QTest::addColumn<QString>("scope");
+        QTest::addColumn<bool>("cached");
+        QTest::addColumn<bool>("passPerReference");
+        QTest::newRow("all") << "all" << false << false;
+        QTest::newRow("all, L_v(θ) passed") << "all" << false << true;
+        QTest::newRow("last:1 cached") << "last:1" << true << false;
+        QTest::newRow("last:1 cached, passed") << "last:1" << true << true;
+    }
+    void referenceDeltasSumToTheUtility()
+    {
+        QFETCH(QString, scope);
+        QFETCH(bool, cached);
+        QFETCH(bool, passPerReference);
+        ToyModel m(1);
+        auto ref = makeReference();
+        auto params = scoring::selectParameters(m, scope.toStdString()).takeValue();
+        if (cached)
+            ref.cachePrefix(m, scoring::firstSteppedBlock(m, params));
+        QCOMPARE(ref.prefixBlock() >= 0, cached);
+        const std::vector<double> atTheta = ref.perSampleLosses(m);
+        QCOMPARE(atTheta.size(), size_t(4));
+        double mean = 0;
+        for (double l : atTheta)
+            mean += l / 4;
+        QVERIFY(std::abs(mean - ref.evaluate(m)) <= 1e-12);
+        const double lr = 0.05;
+        scoring::ExactOneStepScorer scorer(m, params, ref, scoring::StepRule::parse("sgd", lr).takeValue(),
+                                           ref.evaluate(m), passPerReference ? atTheta : std::vector<double>{});
+        auto inScope = [&](const std::string &name) { return scope == "all" || name.rfind("block1.", 0) == 0; };
+        int lowered = 0, raised = 0;
+        for (const auto &z : encodeAll(candidates(6))) {
+            const auto outcome = scorer.score(toyCollate({z}));
+            QCOMPARE(outcome.referenceDeltas.size(), size_t(4));
+            double sum = 0;
+            for (double d : outcome.referenceDeltas)
+                sum += d;
+            QVERIFY2(std::abs(sum / 4 - outcome.utility) <= 1e-9,
+                     qPrintable(QString("%1: mean ΔL_v %2, utility %3").arg(QString::fromStdString(z.id))
+                                    .arg(sum / 4, 0, 'g', 17).arg(outcome.utility, 0, 'g', 17)));
+            const auto want = bruteForceDeltas(z, "sgd", lr, inScope);
+            for (size_t v = 0; v < want.size(); ++v) {
+                QVERIFY2(std::abs(outcome.referenceDeltas[v] - want[v]) <= 1e-6 + 1e-4 * std::abs(want[v]),
+                         qPrintable(QString("%1, reference %2: %3 vs %4").arg(QString::fromStdString(z.id)).arg(v)
+                                        .arg(outcome.referenceDeltas[v]).arg(want[v])));
+                (outcome.referenceDeltas[v] > 0 ? lowered : raised) += 1;
+            }
+        }
+        // The split is not trivial: some candidates help some references and hurt others.
+        QVERIFY2(lowered > 0 && raised > 0, qPrintable(QString("lowered %1, raised %2").arg(lowered).arg(raised)));
+    }
+
     // With a last:K scope V's hidden states below the step are cached once (ReferenceLoss::
     // cachePrefix); exact and fast utilities must equal the uncached computation.
     void cachedPrefixEqualsUncached()
@@ -149,9 +221,14 @@ private Q_SLOTS:
         const auto rule = scoring::StepRule::parse("sgd", 0.05).takeValue();
         scoring::ExactOneStepScorer a(m, params, plain, rule, lPlain), b(m, params, cached, rule, lCached);
         for (const auto &z : encodeAll(candidates(5))) {
-            const double ua = a.score(toyCollate({z})).utility, ub = b.score(toyCollate({z})).utility;
+            const auto oa = a.score(toyCollate({z})), ob = b.score(toyCollate({z}));
+            const double ua = oa.utility, ub = ob.utility;
             QVERIFY2(ua != 0.0 && std::abs(ua - ub) <= 1e-6 * std::abs(ua),
                      qPrintable(QString("%1: %2 vs %3").arg(QString::fromStdString(z.id)).arg(ua).arg(ub)));
+            QCOMPARE(oa.referenceDeltas.size(), ob.referenceDeltas.size());
+            for (size_t v = 0; v < oa.referenceDeltas.size(); ++v) // per reference too (issue 12)
+                QVERIFY(std::abs(oa.referenceDeltas[v] - ob.referenceDeltas[v]) <=
+                        1e-6 * std::abs(oa.referenceDeltas[v]) + 1e-9);
         }
         scoring::FastOneStepScorer fa(m, params, plain, 0.05), fb(m, params, cached, 0.05);
         const auto enc = encodeAll(candidates(5));

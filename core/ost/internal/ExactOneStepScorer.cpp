@@ -5,10 +5,18 @@
 namespace ost::scoring {
 
 ExactOneStepScorer::ExactOneStepScorer(model::VisionLanguageModel &model, std::vector<ScopedParameter> params,
-                                       const ReferenceLoss &reference, StepRule rule, double referenceLossAtTheta)
+                                       const ReferenceLoss &reference, StepRule rule, double referenceLossAtTheta,
+                                       std::vector<double> perReferenceAtTheta)
     : m_model(model), m_params(std::move(params)), m_saved(snapshot(m_params)), m_reference(reference),
-      m_rule(rule), m_referenceLoss(referenceLossAtTheta), m_prefixBlock(firstSteppedBlock(model, m_params))
+      m_rule(rule), m_referenceLoss(referenceLossAtTheta), m_perReference(std::move(perReferenceAtTheta)),
+      m_prefixBlock(firstSteppedBlock(model, m_params))
 {
+    if (m_perReference.empty())
+        m_perReference = m_reference.perSampleLosses(m_model);
+    if (static_cast<int64_t>(m_perReference.size()) != m_reference.sampleCount())
+        throw std::invalid_argument("ExactOneStepScorer: " + std::to_string(m_perReference.size()) +
+                                    " per-reference losses for " + std::to_string(m_reference.sampleCount()) +
+                                    " reference samples");
 }
 
 ExactOneStepScorer::Outcome ExactOneStepScorer::score(const model::ModelBatch &single)
@@ -32,13 +40,21 @@ ExactOneStepScorer::Outcome ExactOneStepScorer::score(const model::ModelBatch &s
                 m_params[i].tensor.sub_(m_rule.update(grads[i]));
     }
     // Restore even when evaluating V throws (e.g. out of memory): θ must never stay stepped.
+    std::vector<double> stepped;
     try {
-        out.utility = m_referenceLoss - m_reference.evaluate(m_model);
+        stepped = m_reference.perSampleLosses(m_model);
     } catch (...) {
         restore(m_params, m_saved);
         throw;
     }
     restore(m_params, m_saved);
+    double sum = 0;
+    out.referenceDeltas.resize(stepped.size());
+    for (size_t v = 0; v < stepped.size(); ++v) {
+        out.referenceDeltas[v] = m_perReference[v] - stepped[v];
+        sum += stepped[v];
+    }
+    out.utility = m_referenceLoss - (stepped.empty() ? 0.0 : sum / static_cast<double>(stepped.size()));
     return out;
 }
 

@@ -32,17 +32,32 @@ void ReferenceLoss::cachePrefix(model::VisionLanguageModel &model, int block, co
 
 double ReferenceLoss::evaluate(model::VisionLanguageModel &model, const ReferenceProgress &progress) const
 {
-    torch::NoGradGuard noGrad;
+    const std::vector<double> losses = perSampleLosses(model, progress);
     double sum = 0;
+    for (double l : losses)
+        sum += l;
+    return m_count > 0 ? sum / static_cast<double>(m_count) : 0.0;
+}
+
+std::vector<double> ReferenceLoss::perSampleLosses(model::VisionLanguageModel &model,
+                                                   const ReferenceProgress &progress) const
+{
+    torch::NoGradGuard noGrad;
+    std::vector<double> out;
+    out.reserve(static_cast<size_t>(m_count));
     int64_t done = 0;
     for (size_t i = 0; i < m_batches.size(); ++i) {
-        sum += scopedLoss(model, m_batches[i], m_prefixBlock, m_prefixBlock >= 0 ? m_prefix[i] : torch::Tensor())
-                   .to(torch::kDouble)
-                   .sum()
-                   .item<double>();
+        // Each sample's loss in double, so the tiny difference L_v(θ) − L_v(θ') is not lost to fp32
+        // accumulation order, and the mean (evaluate) is summed in double too.
+        const torch::Tensor l =
+            scopedLoss(model, m_batches[i], m_prefixBlock, m_prefixBlock >= 0 ? m_prefix[i] : torch::Tensor())
+                .to(torch::kDouble)
+                .cpu()
+                .contiguous();
+        out.insert(out.end(), l.data_ptr<double>(), l.data_ptr<double>() + l.numel());
         tick(progress, done += m_batches[i].inputIds.size(0));
     }
-    return m_count > 0 ? sum / static_cast<double>(m_count) : 0.0;
+    return out;
 }
 
 std::vector<torch::Tensor> ReferenceLoss::gradient(model::VisionLanguageModel &model,

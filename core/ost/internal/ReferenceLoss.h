@@ -25,6 +25,12 @@ public:
     // difference L_V(θ) − L_V(θ') is not lost to fp32 accumulation order).
     double evaluate(model::VisionLanguageModel &model, const ReferenceProgress &progress = {}) const;
 
+    // L_v of every reference sample v at the current parameters, in V's order (the batches' order,
+    // then each batch's rows), without autograd: what per-reference attribution subtracts. evaluate()
+    // is their mean.
+    std::vector<double> perSampleLosses(model::VisionLanguageModel &model,
+                                        const ReferenceProgress &progress = {}) const;
+
     // ∇L_V with respect to `params` (for the fast mode's direction); leaves the module's .grad alone.
     std::vector<torch::Tensor> gradient(model::VisionLanguageModel &model, const std::vector<ScopedParameter> &params,
                                         const ReferenceProgress &progress = {}) const;
