@@ -349,6 +349,46 @@ Status ProjectStore::putBlob(const std::string &key, const std::string &bytes)
     return Status::success();
 }
 
+Status ProjectStore::putBlobs(const std::vector<std::pair<std::string, std::string>> &blobs)
+{
+    if (blobs.empty())
+        return Status::success();
+    Lock lock(d->mutex);
+    sql::Transaction tx(*d->db);
+    if (!tx.begun().ok())
+        return tx.begun();
+    const std::string now = isoTimeUtcNow();
+    for (const auto &[key, bytes] : blobs) {
+        auto q = d->db->query("INSERT INTO blobs(key, bytes, updated_at) VALUES (?, ?, ?) "
+                              "ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, updated_at = excluded.updated_at");
+        q.bind(1, key).bindBlobNoCopy(2, bytes).bind(3, now);
+        if (Status s = q.run(); !s.ok())
+            return Error{s.error().message + " (blob '" + key + "', " + std::to_string(bytes.size()) + " bytes)"};
+    }
+    return tx.commit();
+}
+
+std::map<std::string, std::string> ProjectStore::blobsWithPrefix(const std::string &prefix) const
+{
+    Lock lock(d->mutex);
+    // A range on the primary key, not LIKE (whose '%' and '_' a sample id may hold): prefix <= key <
+    // the prefix with its last byte increased (keys compare bytewise).
+    std::string end = prefix;
+    while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff)
+        end.pop_back();
+    if (!end.empty())
+        end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+    auto q = end.empty() ? d->db->query("SELECT key, bytes FROM blobs WHERE key >= ? ORDER BY key")
+                         : d->db->query("SELECT key, bytes FROM blobs WHERE key >= ? AND key < ? ORDER BY key");
+    q.bind(1, prefix);
+    if (!end.empty())
+        q.bind(2, end);
+    std::map<std::string, std::string> out;
+    while (q.next())
+        out.emplace(q.text(0), q.blob(1));
+    return logged(q, std::move(out));
+}
+
 std::optional<std::string> ProjectStore::blob(const std::string &key) const
 {
     Lock lock(d->mutex);

@@ -90,6 +90,10 @@ public:
     // Blobs (warm-up checkpoints, cached reference gradients), keyed by name.
     Status putBlob(const std::string &key, const std::string &bytes);
     std::optional<std::string> blob(const std::string &key) const;
+    // Several blobs in one transaction (a scoring batch's per-sample attributions): all or none.
+    Status putBlobs(const std::vector<std::pair<std::string, std::string>> &blobs);
+    // Every blob whose key starts with `prefix`, by key ("run/3/attribution/sample/" lists a run's).
+    std::map<std::string, std::string> blobsWithPrefix(const std::string &prefix) const;
 
     // Decisions: every change appends to the log; the current decision is the latest non-undone event.
     Result<int64_t> setDecisions(const std::vector<std::string> &sampleIds, Decision d,

@@ -229,6 +229,28 @@ private Q_SLOTS:
         QVERIFY(store->checkIntegrity().ok());
     }
 
+    // putBlobs writes all in one transaction; blobsWithPrefix lists exactly the keys that start with
+    // the prefix (not run/10/... for run/1/, and '%' '_' in a sample id are not wildcards).
+    void blobBatchesAndPrefixes()
+    {
+        auto store = openOrFail(file("prefix.ostproj"));
+        const std::string binary("\x00\x01\xff\x7f", 4);
+        QVERIFY(store->putBlobs({{"run/1/a/x_1", binary}, {"run/1/a/%", "p"}, {"run/10/a/y", "no"},
+                                 {"run/1/b", "no"}, {"run/1/a", "no"}})
+                    .ok());
+        const auto got = store->blobsWithPrefix("run/1/a/");
+        QCOMPARE(got.size(), size_t(2));
+        QVERIFY(got.at("run/1/a/x_1") == binary);
+        QCOMPARE(QString::fromStdString(got.at("run/1/a/%")), QStringLiteral("p"));
+        QCOMPARE(store->blobsWithPrefix("run/1/a/x_").size(), size_t(1));
+        QVERIFY(store->blobsWithPrefix("run/2/").empty());
+        QCOMPARE(store->blobsWithPrefix("").size(), size_t(5));
+        QVERIFY(store->putBlobs({}).ok());
+        QVERIFY(store->putBlobs({{"run/1/b", "again"}}).ok()); // replaces
+        QCOMPARE(QString::fromStdString(*store->blob("run/1/b")), QStringLiteral("again"));
+        QVERIFY(store->health().ok());
+    }
+
     void refusesFilesThatAreNotProjects()
     {
         const std::string jsonl = file("pool.jsonl");
