@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 # libopenblas0-pthread: Debian's LibTorch calls the system BLAS; the reference BLAS it gets otherwise makes
 # scoring ~15x slower (measured: 0.2 vs 3.1 samples/s on the demo set).
 PACKAGES := cmake g++ make pkg-config qt6-base-dev libqt6opengl6-dev qt6-charts-dev libgl1-mesa-dev \
-            libtorch-dev libopencv-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev \
+            libtorch-dev libopencv-dev libspdlog-dev nlohmann-json3-dev libsqlite3-dev libssl-dev \
             libopenblas0-pthread libbenchmark-dev xvfb xauth
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -11,7 +11,9 @@
 # Either may be absent: then the system's copy is used. On Debian 12 with the packages of README's
 # "Building by hand", prefix/ is a copy of /usr/include/{spdlog,fmt,nlohmann,sqlite3.h},
 # /usr/lib/x86_64-linux-gnu/{cmake/spdlog,cmake/fmt,libspdlog.so*,libfmt.so*,libsqlite3.so*} and
-# /usr/share/cmake/nlohmann_json (8 MiB); the OpenCV subset of 4.10 is 29 MiB. A CUDA wheel's CMake
+# /usr/share/cmake/nlohmann_json (8 MiB), plus OpenSSL's libcrypto where the machine has no libssl-dev
+# (/usr/include/openssl and /usr/include/x86_64-linux-gnu/openssl merged into include/openssl,
+# lib/x86_64-linux-gnu/libcrypto.so*); the OpenCV subset of 4.10 is 29 MiB. A CUDA wheel's CMake
 # config also needs the CUDA toolkit (nvcc) on the machine. tools/gpu-check.sh then compares CPU and GPU.
 #
 # Usage: tools/device-build.sh [--python PY] [--deps DIR] [--build DIR] [--jobs N] [--src DIR] [--target "T..."]

@@ -50,6 +50,17 @@ private Q_SLOTS:
         for (size_t i = 0; i < million.size(); i += 997)
             h.update(million.data() + i, std::min<size_t>(997, million.size() - i));
         QCOMPARE(h.hexDigest(), sha256Hex(million));
+        Sha1 h1;
+        for (size_t i = 0; i < million.size(); i += 61)
+            h1.update(million.data() + i, std::min<size_t>(61, million.size() - i));
+        QCOMPARE(h1.hexDigest(), sha1Hex(million));
+        // Two-block padding (56 bytes of message), and a digest moved before it is finished.
+        const std::string two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        QCOMPARE(sha1Hex(two), std::string("84983e441c3bd26ebaae4aa1f95129e5e54670f1"));
+        Sha256 moved;
+        moved.update(two);
+        Sha256 target = std::move(moved);
+        QCOMPARE(target.hexDigest(), std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
     }
 
     void formatNamesRoundTrip()
