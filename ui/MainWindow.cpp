@@ -168,7 +168,8 @@ void MainWindow::buildViews()
         {SampleTableModel::ColAnswer, 220},   {SampleTableModel::ColAnswerLength, 58}, {SampleTableModel::ColUtility, 78},
         {SampleTableModel::ColRank, 52},      {SampleTableModel::ColLoss, 64},    {SampleTableModel::ColIfd, 64},
         {SampleTableModel::ColLength, 72},    {SampleTableModel::ColRandom, 64},  {SampleTableModel::ColHarmful, 66},
-        {SampleTableModel::ColDecision, 66},  {SampleTableModel::ColTags, 90},    {SampleTableModel::ColProblems, 160}};
+        {SampleTableModel::ColDecision, 66},  {SampleTableModel::ColTags, 90},    {SampleTableModel::ColProblems, 160},
+        {SampleTableModel::ColDuplicate, 120}, {SampleTableModel::ColImageCheck, 110}, {SampleTableModel::ColTokens, 60}};
     for (const auto &[col, w] : widths)
         m_table->setColumnWidth(col, w);
     m_table->setItemDelegateForColumn(SampleTableModel::ColId, new MiddleElideDelegate(m_table));
@@ -395,6 +396,7 @@ void MainWindow::setSession(ProjectSession *session)
         scheduleStatsUpdate();
     });
     connect(session, &ProjectSession::decisionsChanged, this, &MainWindow::scheduleStatsUpdate);
+    connect(session, &ProjectSession::checksChanged, this, &MainWindow::updateCheckColumns);
     connect(session, &ProjectSession::staleScoresChanged, this, &MainWindow::updateStaleBanner);
     m_staleDismissedRun = -1;
     connect(session, &ProjectSession::annotationsChanged, this,
@@ -423,6 +425,7 @@ void MainWindow::setSession(ProjectSession *session)
     }
     m_cutRunId = -1;
     loadCut();
+    updateCheckColumns();
     sizeColumns();
     if (session->scores().hasScores())
         m_table->sortByColumn(SampleTableModel::ColUtility, Qt::DescendingOrder);
@@ -472,6 +475,17 @@ void MainWindow::updateEmptyStates()
         m_export->setEnabled(m_session);
     if (m_score)
         m_score->setEnabled(m_session && !m_scoring->isRunning());
+}
+
+void MainWindow::updateCheckColumns()
+{
+    // The check columns only where `ostc check` left results (until they are read, too: they would
+    // be empty); the header's menu still shows or hides them.
+    const bool present = m_session && m_session->checks().present;
+    for (int c : {SampleTableModel::ColDuplicate, SampleTableModel::ColImageCheck, SampleTableModel::ColTokens})
+        m_table->setColumnHidden(c, !present);
+    m_filterBar->setChecksAvailable(present);
+    scheduleStatsUpdate();
 }
 
 void MainWindow::updateStaleBanner()

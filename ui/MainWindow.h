@@ -89,6 +89,7 @@ private:
     void onOpenProgress(qint64 done, qint64 total, const QString &message);
     void updateEmptyStates();
     void updateStaleBanner();
+    void updateCheckColumns();
     void scheduleStatsUpdate();
     void updateStats();
     void updateUndoActions();

@@ -1,6 +1,7 @@
 #include "ui/models/SampleFilterProxy.h"
 
 #include "ui/models/SampleTableModel.h"
+#include "ui/session/CheckSignals.h"
 #include "ui/session/ProjectSession.h"
 
 namespace ost::ui {
@@ -8,7 +9,8 @@ namespace ost::ui {
 bool SampleFilter::isEmpty() const
 {
     return text.isEmpty() && !hasUtilityBound() && !scoredOnly && !staleOnly && harmful == Harmful::Any &&
-           decision == DecisionFilter::Any && tag.isEmpty() && validation == Validation::Any;
+           decision == DecisionFilter::Any && tag.isEmpty() && validation == Validation::Any &&
+           check == Check::Any;
 }
 
 SampleFilterProxy::SampleFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
@@ -92,6 +94,8 @@ bool SampleFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) con
         return false;
     if (f.validation == SampleFilter::Validation::Problems && s.problems(row).isEmpty())
         return false;
+    if (f.check != SampleFilter::Check::Any && !acceptsCheck(s.checks(), row))
+        return false;
     if (!f.text.isEmpty()) {
         if (s.isUnreadableRow(row))
             return s.problems(row).join(QLatin1Char(' ')).contains(f.text, Qt::CaseInsensitive);
@@ -104,6 +108,22 @@ bool SampleFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) con
             if (QString::fromStdString(t.content).contains(f.text, Qt::CaseInsensitive))
                 return true;
         return false;
+    }
+    return true;
+}
+
+bool SampleFilterProxy::acceptsCheck(const CheckSignals &c, int64_t row) const
+{
+    using F = CheckSignals;
+    switch (m_filter.check) {
+    case SampleFilter::Check::Any: return true;
+    case SampleFilter::Check::Duplicates: return c.has(row, F::InGroup);
+    case SampleFilter::Check::Collapse: return !c.has(row, F::Redundant);
+    case SampleFilter::Check::ImageIssues: return c.has(row, F::ImageIssue);
+    case SampleFilter::Check::OverCutoff: return c.has(row, F::OverCutoff);
+    case SampleFilter::Check::CutsImage: return c.has(row, F::CutsImage);
+    case SampleFilter::Check::Flagged:
+        return c.has(row, F::Redundant) || c.has(row, F::ImageIssue) || c.has(row, F::OverCutoff);
     }
     return true;
 }

@@ -10,11 +10,15 @@
 namespace ost::ui {
 
 class SampleTableModel;
+struct CheckSignals;
 
 struct SampleFilter {
     enum class Harmful { Any, Only, Exclude };
     enum class DecisionFilter { Any, Auto, Keep, Drop, Decided };
     enum class Validation { Any, Ok, Problems };
+    // `ostc check` results (CheckSignals). Collapse hides every duplicate but the one its group keeps
+    // (non-duplicates stay); Duplicates shows every member of a group, the kept one too.
+    enum class Check { Any, Duplicates, Collapse, ImageIssues, OverCutoff, CutsImage, Flagged };
 
     QString text;                     // in id, question or answer (case-insensitive)
     double minUtility = -std::numeric_limits<double>::infinity();
@@ -25,6 +29,7 @@ struct SampleFilter {
     DecisionFilter decision = DecisionFilter::Any;
     QString tag;                      // exact tag, "" for any
     Validation validation = Validation::Any;
+    Check check = Check::Any;
 
     bool hasUtilityBound() const { return std::isfinite(minUtility) || std::isfinite(maxUtility); }
     bool isEmpty() const;
@@ -53,6 +58,7 @@ protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    bool acceptsCheck(const CheckSignals &checks, int64_t row) const;
     SampleTableModel *m_model = nullptr;
     SampleFilter m_filter;
 };

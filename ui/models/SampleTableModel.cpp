@@ -67,6 +67,7 @@ void SampleTableModel::setSession(ProjectSession *session)
                 [this] { emitColumnsChanged(ColUtility, ColUtility); });
         connect(session, &ProjectSession::decisionsChanged, this,
                 [this] { emitColumnsChanged(ColDecision, ColDecision); });
+        connect(session, &ProjectSession::checksChanged, this, [this] { emitColumnsChanged(ColDuplicate, ColTokens); });
         connect(session, &ProjectSession::validationFinished, this,
                 [this] { emitColumnsChanged(ColProblems, ColProblems); });
         connect(session, &ProjectSession::annotationsChanged, this, [this](qint64 row) {
@@ -192,8 +193,65 @@ QVariant SampleTableModel::displayData(int64_t row, int column) const
             return m_session->validationDone() ? tr("ok") : QString();
         return p.size() == 1 ? p.front() : tr("%1 problems: %2").arg(p.size()).arg(p.front());
     }
+    case ColDuplicate:
+    case ColImageCheck:
+    case ColTokens:
+        return checkDisplay(row, column);
     default:
         return {};
+    }
+}
+
+QVariant SampleTableModel::checkDisplay(int64_t row, int column) const
+{
+    const CheckSignals &c = m_session->checks();
+    switch (column) {
+    case ColDuplicate: return duplicateLabel(c, row);
+    case ColImageCheck: return imageIssueLabel(c, row);
+    case ColTokens: return c.tokensAt(row) < 0 ? QVariant() : QVariant(qlonglong(c.tokensAt(row)));
+    default: return {};
+    }
+}
+
+QVariant SampleTableModel::checkSortKey(int64_t row, int column) const
+{
+    const CheckSignals &c = m_session->checks();
+    switch (column) {
+    case ColDuplicate: {
+        // Group by group, the kept member first: sorting by this column lays each group out together.
+        const int g = c.firstGroup(row);
+        return g < 0 ? QVariant() : QVariant(double(g) * 1e7 + c.positionIn(g, row));
+    }
+    case ColImageCheck: {
+        // By check, then by its value (the measures are never negative).
+        const QVector<CheckSignals::IssueValue> v = c.imageIssues.value(row);
+        return v.isEmpty() ? QVariant() : QVariant(QStringLiteral("%1|%2").arg(v.front().issue).arg(v.front().value, 20, 'f', 6, QLatin1Char('0')));
+    }
+    case ColTokens: return c.tokensAt(row) < 0 ? QVariant() : QVariant(double(c.tokensAt(row)));
+    default: return {};
+    }
+}
+
+QString SampleTableModel::checkToolTip(int64_t row, int column) const
+{
+    const CheckSignals &c = m_session->checks();
+    switch (column) {
+    case ColDuplicate: {
+        QStringList lines;
+        for (int g : c.groupsOf.value(row))
+            lines << describeGroup(c, g, m_session->dataset());
+        if (c.has(row, CheckSignals::Redundant))
+            lines << tr("Collapsing duplicates (filter) hides this sample.");
+        return lines.join(QLatin1Char('\n'));
+    }
+    case ColImageCheck: {
+        QStringList lines;
+        for (const CheckSignals::IssueValue &v : c.imageIssues.value(row))
+            lines << tr("%1: %2 %3").arg(v.issue, v.measure, formatMeasure(v.issue, v.value));
+        return lines.join(QLatin1Char('\n'));
+    }
+    case ColTokens: return lengthDescription(c, row);
+    default: return {};
     }
 }
 
@@ -219,6 +277,10 @@ QVariant SampleTableModel::sortData(int64_t row, int column) const
         return int(m_session->decision(row));
     case ColProblems:
         return m_session->problems(row).size();
+    case ColDuplicate:
+    case ColImageCheck:
+    case ColTokens:
+        return checkSortKey(row, column);
     case ColQuestion:
     case ColAnswer:
     case ColAnswerLength:
@@ -287,9 +349,11 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
             return m_session->problems(row).join(QLatin1Char('\n'));
         if (column == ColUtility && m_session->isStale(row))
             return tr("This sample changed after it was scored (score from run %1)").arg(m_session->scores().runId);
+        if (column >= ColDuplicate && column <= ColTokens)
+            return checkToolTip(row, column);
         return {};
     case Qt::TextAlignmentRole:
-        if ((column >= ColAnswerLength && column <= ColRandom))
+        if ((column >= ColAnswerLength && column <= ColRandom) || column == ColTokens)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
@@ -303,6 +367,12 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
         }
         if (column == ColProblems && !m_session->problems(row).isEmpty())
             return QColor(170, 90, 0);
+        if (column == ColImageCheck)
+            return QColor(170, 90, 0);
+        if (column == ColTokens && m_session->checks().has(row, CheckSignals::OverCutoff))
+            return QColor(190, 30, 30);
+        if (column == ColDuplicate && m_session->checks().has(row, CheckSignals::Redundant))
+            return QColor(120, 120, 120); // what collapsing hides
         return {};
     case Qt::FontRole:
         if (column == ColDecision && m_session->decision(row) != Decision::Auto) {
@@ -313,6 +383,11 @@ QVariant SampleTableModel::data(const QModelIndex &index, int role) const
         if (column == ColUtility && m_session->isStale(row)) {
             QFont f;
             f.setItalic(true);
+            return f;
+        }
+        if (column == ColTokens && m_session->checks().has(row, CheckSignals::CutsImage)) {
+            QFont f;
+            f.setBold(true);
             return f;
         }
         return {};
@@ -365,6 +440,9 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
         case ColDecision: return tr("Decision");
         case ColTags: return tr("Tags");
         case ColProblems: return tr("Validation");
+        case ColDuplicate: return tr("Duplicate");
+        case ColImageCheck: return tr("Image check");
+        case ColTokens: return tr("Tokens");
         default: return {};
         }
     }
@@ -378,6 +456,9 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
         case ColLength: return tr("Baseline: length score");
         case ColRandom: return tr("Baseline: random score");
         case ColHarmful: return tr("Utility below the run's harmful threshold");
+        case ColDuplicate: return tr("ostc check: duplicate group (kind, place in the group; the first is kept when collapsing)");
+        case ColImageCheck: return tr("ostc check: flagged image measures with their values");
+        case ColTokens: return tr("ostc check: tokens of the templated sample, images included; red over the cutoff, bold when the cut falls inside the image tokens");
         default: return {};
         }
     }

@@ -35,6 +35,10 @@ public:
         ColDecision,
         ColTags,
         ColProblems,
+        // `ostc check` (CheckSignals): hidden while the project has no check report.
+        ColDuplicate,  // "exact · 2 of 3": the sample's first duplicate group and its place in it
+        ColImageCheck, // "light 254.1": each flagged image measure with its value
+        ColTokens,     // tokens of the templated sample, red over the check's cutoff_len
         ColumnCount
     };
     enum Role {
@@ -75,6 +79,9 @@ private:
     QVariant unreadableData(int64_t row, int column) const; // a line the index could not read
     QVariant sortData(int64_t row, int column) const;
     QVariant thumbnail(int64_t row, bool boxed) const;
+    QVariant checkDisplay(int64_t row, int column) const;
+    QVariant checkSortKey(int64_t row, int column) const;
+    QString checkToolTip(int64_t row, int column) const;
     void buildTextSortKeys() const;
     QString imagePath(int64_t row) const;
     void onThumbnailReady(const QString &path);

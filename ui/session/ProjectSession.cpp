@@ -15,7 +15,8 @@ namespace ost::ui {
 ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr<ProjectStore> store,
                                ScoreSnapshot initialScores, QObject *parent)
     : QObject(parent), m_dataset(std::move(dataset)), m_store(std::move(store)),
-      m_scores(std::make_shared<const ScoreSnapshot>(std::move(initialScores))), m_undo(new QUndoStack(this))
+      m_scores(std::make_shared<const ScoreSnapshot>(std::move(initialScores))), m_undo(new QUndoStack(this)),
+      m_checks(std::make_shared<const CheckSignals>())
 {
     loadDecisionsAndTags();
     rebuildUndoHistory();
@@ -49,6 +50,17 @@ ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr
     });
     connect(&m_staleWatcher, &QFutureWatcher<StaleScores>::finished, this,
             [this] { setStaleScores(m_staleWatcher.result()); });
+    connect(&m_checkWatcher, &QFutureWatcher<CheckSignals>::finished, this, [this] {
+        m_checks = std::make_shared<const CheckSignals>(m_checkWatcher.result());
+        m_loadingChecks = m_checksAgain;
+        if (!m_checks->error.isEmpty())
+            Q_EMIT errorOccurred(m_checks->error);
+        Q_EMIT checksChanged();
+        if (m_checksAgain) {
+            m_checksAgain = false;
+            reloadChecks();
+        }
+    });
 
     // Problems found while indexing are known now; the full check (images) follows in the background.
     // Those without a record (it could not be read) become rows of their own after the samples.
@@ -63,17 +75,21 @@ ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr
         }
     }
     startValidation();
+    reloadChecks();
 }
 
 ProjectSession::~ProjectSession()
 {
     if (m_validationCancel)
         m_validationCancel->cancel();
+    if (m_checkCancel)
+        m_checkCancel->cancel();
     // Workers hold their own shared_ptrs to the dataset and store; waiting keeps the watchers'
     // signals from arriving at a half-destroyed object.
     m_validationWatcher.waitForFinished();
     m_scoreWatcher.waitForFinished();
     m_staleWatcher.waitForFinished();
+    m_checkWatcher.waitForFinished();
 }
 
 QString ProjectSession::datasetPath() const { return QString::fromStdString(m_dataset->path()); }
@@ -286,6 +302,21 @@ void ProjectSession::checkStaleScores()
     const std::string method = m_scores->method;
     m_staleWatcher.setFuture(QtConcurrent::run(
         [dataset, store, runId, method] { return findStaleScores(*dataset, *store, runId, method); }));
+}
+
+void ProjectSession::reloadChecks()
+{
+    if (m_checkWatcher.isRunning()) {
+        m_checksAgain = true; // the store may have changed after that one read it
+        return;
+    }
+    m_loadingChecks = true;
+    m_checkCancel = std::make_shared<CancelToken>();
+    std::shared_ptr<Dataset> dataset = m_dataset;
+    std::shared_ptr<ProjectStore> store = m_store;
+    std::shared_ptr<CancelToken> cancel = m_checkCancel;
+    m_checkWatcher.setFuture(
+        QtConcurrent::run([dataset, store, cancel] { return loadCheckSignals(*dataset, *store, cancel.get()); }));
 }
 
 void ProjectSession::startValidation()

@@ -5,6 +5,7 @@
 #include "core/common/Progress.h"
 #include "core/data/Dataset.h"
 #include "core/store/ProjectStore.h"
+#include "ui/session/CheckSignals.h"
 #include "ui/session/ScoreSnapshot.h"
 #include "core/jobs/StaleScores.h"
 
@@ -82,6 +83,13 @@ public:
     void setStaleScores(const StaleScores &stale);
     bool isCheckingStaleScores() const { return m_staleWatcher.isRunning(); }
 
+    // What the last `ostc check` stored (duplicates, image checks, lengths); present false when none.
+    // Read on a worker when the session starts and on reloadChecks(); checksChanged follows.
+    const CheckSignals &checks() const { return *m_checks; }
+    void reloadChecks();
+    bool isLoadingChecks() const { return m_loadingChecks; } // until checks() holds the newest
+
+
     // Used by DecisionCommand after the store changed: re-reads those samples' decisions.
     void refreshDecisions(const std::vector<std::string> &ids);
 
@@ -91,6 +99,7 @@ Q_SIGNALS:
     void annotationsChanged(qint64 index);
     void validationFinished();
     void staleScoresChanged();
+    void checksChanged();
     void errorOccurred(const QString &message);
 
 private:
@@ -114,6 +123,11 @@ private:
     bool m_recheckStale = false;
     StaleScores m_stale;
     QFutureWatcher<StaleScores> m_staleWatcher;
+    std::shared_ptr<const CheckSignals> m_checks;
+    QFutureWatcher<CheckSignals> m_checkWatcher;
+    std::shared_ptr<CancelToken> m_checkCancel;
+    bool m_loadingChecks = false;
+    bool m_checksAgain = false;
     QThreadPool m_validationPool; // one thread: validation decodes every image and may take minutes
     std::shared_ptr<CancelToken> m_validationCancel;
     QFutureWatcher<std::vector<ValidationIssue>> m_validationWatcher;

@@ -164,8 +164,7 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
 
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { showSample(-1); });
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl, const QModelIndex &br) {
-        if (m_index >= tl.row() && m_index <= br.row() && br.column() >= SampleTableModel::ColUtility &&
-            tl.column() <= SampleTableModel::ColProblems) {
+        if (m_index >= tl.row() && m_index <= br.row() && br.column() >= SampleTableModel::ColUtility) {
             refreshHeader();
             if (m_tabs->currentIndex() == 1)
                 refreshDetails();
@@ -323,6 +322,54 @@ void DetailPane::refreshHeader()
     m_auto->setChecked(d == Decision::Auto);
 }
 
+QString DetailPane::checksHtml() const
+{
+    // What `ostc check` found for this sample, with every measure of its images (flagged or not).
+    const CheckSignals &c = session()->checks();
+    QString html = tr("<h4>Checks</h4>");
+    if (!c.present)
+        return html + tr("<p style='color:#777'>Not checked — run <code>ostc check %1</code> for duplicates, image "
+                         "checks and lengths.</p>")
+                          .arg(QFileInfo(session()->datasetPath()).fileName().toHtmlEscaped());
+    const auto item = [](const QString &text, bool flagged) {
+        return QStringLiteral("<li%1>%2</li>").arg(flagged ? QStringLiteral(" style='color:#a65a00'") : QString(), text);
+    };
+    html += QStringLiteral("<ul>");
+    const QVector<int> groups = c.groupsOf.value(m_index);
+    for (int g : groups)
+        html += item(describeGroup(c, g, session()->dataset()).toHtmlEscaped(), true);
+    if (groups.isEmpty())
+        html += item(tr("no duplicate"), false);
+    if (const QString length = lengthDescription(c, m_index); !length.isEmpty())
+        html += item(length.toHtmlEscaped(), c.has(m_index, CheckSignals::OverCutoff));
+    auto cached = m_model->sampleAt(m_index);
+    if (cached && cached->ok()) {
+        const Sample &s = cached->sample;
+        for (size_t i = 0; i < s.resolvedImages.size(); ++i) {
+            const CheckSignals::Image *im = c.image(QString::fromStdString(s.resolvedImages[i]));
+            if (!im)
+                continue;
+            const QString text =
+                im->error.isEmpty()
+                    ? tr("image %1: %2 × %3, blur %4, brightness %5, entropy %6 bits, aspect %7%8")
+                          .arg(i + 1)
+                          .arg(im->width)
+                          .arg(im->height)
+                          .arg(formatMeasure(QStringLiteral("blurry"), im->blur),
+                               formatMeasure(QStringLiteral("light"), im->brightness),
+                               formatMeasure(QStringLiteral("low-information"), im->entropy),
+                               formatMeasure(QStringLiteral("odd-aspect"), im->aspect),
+                               im->issues.isEmpty() ? QString() : tr(" — %1").arg(im->issues.join(QStringLiteral(", "))))
+                    : tr("image %1: %2").arg(i + 1).arg(im->error);
+            html += item(text.toHtmlEscaped(), !im->issues.isEmpty() || !im->error.isEmpty());
+        }
+    }
+    html += QStringLiteral("</ul>");
+    if (!c.checkedAt.isEmpty())
+        html += QStringLiteral("<p style='color:#777'>%1</p>").arg(tr("Checked %1").arg(c.checkedAt.toHtmlEscaped()));
+    return html;
+}
+
 void DetailPane::refreshDetails()
 {
     if (m_index < 0 || !session())
@@ -370,6 +417,7 @@ void DetailPane::refreshDetails()
             html += QStringLiteral("<li style='color:#a65a00'>%1</li>").arg(p.toHtmlEscaped());
         html += QStringLiteral("</ul>");
     }
+    html += checksHtml();
     html += tr("<h4>Record</h4><table cellpadding='2'>");
     auto cached = m_model->sampleAt(m_index);
     const auto meta = [&](const QString &k, const QString &v) {

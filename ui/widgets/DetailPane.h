@@ -35,6 +35,7 @@ private:
     void refresh();
     void refreshHeader();
     void refreshDetails();
+    QString checksHtml() const;
     void showImageAt(int which);
     ProjectSession *session() const;
 

@@ -40,9 +40,26 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_tag->addItem(tr("Any tag"));
     m_validation = new QComboBox(this);
     m_validation->addItems({tr("Any validation"), tr("Valid"), tr("With problems")});
+    // In SampleFilter::Check order.
+    m_check = new QComboBox(this);
+    m_check->setObjectName(QStringLiteral("checkFilter"));
+    m_check->addItems({tr("Any check"), tr("Duplicates only"), tr("Collapse duplicates"), tr("Image issues"),
+                       tr("Over cutoff"), tr("Cuts image tokens"), tr("Any check flag")});
+    m_check->setItemData(1, tr("Every member of a duplicate group, the one collapsing keeps too; sort by the "
+                               "Duplicate column to see each group together"),
+                         Qt::ToolTipRole);
+    m_check->setItemData(2, tr("One row per duplicate group: hides the members after the first"), Qt::ToolTipRole);
+    m_check->setItemData(3, tr("Blurry, dark, light, low-information, odd-aspect, tiny or huge images"),
+                         Qt::ToolTipRole);
+    m_check->setItemData(4, tr("More tokens than the check's cutoff_len"), Qt::ToolTipRole);
+    m_check->setItemData(5, tr("Over the cutoff, and the cut falls inside the image tokens (the trainer stops "
+                               "with \"image features and image tokens do not match\")"),
+                         Qt::ToolTipRole);
+    m_check->setItemData(6, tr("A redundant duplicate, a flagged image or over the cutoff"), Qt::ToolTipRole);
+    setChecksAvailable(false);
     // The combos keep their full width when there is room but may shrink below their longest entry
     // (the popup still shows it in full), so that the bar does not set the main window's minimum width.
-    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation})
+    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation, m_check})
         c->setMinimumWidth(72);
     m_clear = new QToolButton(this);
     m_clear->setText(tr("Clear"));
@@ -60,6 +77,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_decision);
     layout->addWidget(m_tag);
     layout->addWidget(m_validation);
+    layout->addWidget(m_check);
     layout->addWidget(m_clear);
 
     m_debounce = new QTimer(this);
@@ -69,7 +87,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     connect(m_text, &QLineEdit::textChanged, this, &FilterBar::schedule);
     connect(m_min, &QLineEdit::textChanged, this, &FilterBar::schedule);
     connect(m_max, &QLineEdit::textChanged, this, &FilterBar::schedule);
-    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation})
+    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation, m_check})
         connect(c, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT filterChanged(filter()); });
     connect(m_clear, &QToolButton::clicked, this, &FilterBar::clear);
     for (QLineEdit *e : {m_text, m_min, m_max})
@@ -104,7 +122,7 @@ void FilterBar::clear()
 {
     for (QLineEdit *e : {m_text, m_min, m_max})
         e->clear();
-    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation})
+    for (QComboBox *c : {m_harmful, m_decision, m_tag, m_validation, m_check})
         c->setCurrentIndex(0);
     m_debounce->stop();
     Q_EMIT filterChanged(filter());
@@ -119,6 +137,13 @@ void FilterBar::setTags(const QStringList &tags)
     m_tag->addItems(tags);
     const int i = m_tag->findText(current);
     m_tag->setCurrentIndex(i > 0 ? i : 0);
+}
+
+void FilterBar::setChecksAvailable(bool available)
+{
+    // Left enabled either way: a filter chosen before the results arrive still applies once they do.
+    m_check->setToolTip(available ? tr("Filter by what ostc check found")
+                                  : tr("No check results in this project: run  ostc check DATASET  and reopen it"));
 }
 
 SampleFilter FilterBar::filter() const
@@ -140,6 +165,7 @@ SampleFilter FilterBar::filter() const
     f.decision = SampleFilter::DecisionFilter(m_decision->currentIndex());
     f.tag = m_tag->currentIndex() > 0 ? m_tag->currentText() : QString();
     f.validation = SampleFilter::Validation(m_validation->currentIndex());
+    f.check = SampleFilter::Check(m_check->currentIndex());
     return f;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The filter row above the table: text, utility range, harmful, decision, tag, validation.
+// The filter row above the table: text, utility range, harmful, decision, tag, validation, and the
+// `ostc check` results (duplicates, image issues, length).
 // Edits are debounced so that typing does not re-filter a million rows per key.
 #include "ui/models/SampleFilterProxy.h"
 
@@ -19,6 +20,8 @@ public:
 
     SampleFilter filter() const;
     void setTags(const QStringList &tags);
+    // Whether the project has `ostc check` results: without them the check filter says how to get them.
+    void setChecksAvailable(bool available);
     void focusSearch();
     void clear();
 
@@ -37,6 +40,7 @@ private:
     QComboBox *m_decision;
     QComboBox *m_tag;
     QComboBox *m_validation;
+    QComboBox *m_check;
     QToolButton *m_clear;
     QTimer *m_debounce;
 };
