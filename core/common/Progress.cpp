@@ -43,6 +43,8 @@ std::string formatDuration(double seconds)
 
 std::string formatProgress(const Progress &p)
 {
+    if (p.total <= 0 && p.done <= 0 && !p.message.empty()) // a phase without a count (loading the proxy)
+        return p.message + "…";
     char buf[256];
     std::snprintf(buf, sizeof buf, "%lld/%lld %.1f/s ETA %s", static_cast<long long>(p.done),
                   static_cast<long long>(p.total), p.ratePerSecond, formatDuration(p.etaSeconds).c_str());

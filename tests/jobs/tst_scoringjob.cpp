@@ -411,6 +411,36 @@ private Q_SLOTS:
         QCOMPARE(store->scoreCount(run.value(), "ost-fast"), int64_t(0));
     }
 
+    // Every phase of a run reports, in order, so the bar never sits on the previous phase's text:
+    // reading, loading the proxy, warm-up (with a rate), the passes over V, scoring.
+    void everyPhaseReportsInOrder()
+    {
+        Fixture f;
+        RunSettings s = settings();
+        s.warmupFraction = 0.2;
+        auto store = f.open("order.ostproj");
+        ScoringJob job(f.dataset, *store, s);
+        job.setHooks(toyHooks());
+        CancelToken token;
+        std::vector<std::string> order;
+        bool warmupRate = false;
+        auto run = job.run(
+            [&](const Progress &p) {
+                const std::string phase = p.message.rfind("reference set", 0) == 0 ? "reference set" : p.message;
+                if (order.empty() || order.back() != phase)
+                    order.push_back(phase);
+                warmupRate = warmupRate || (p.message == "warm-up" && p.ratePerSecond > 0);
+            },
+            token);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        const std::vector<std::string> expected = {"reading samples", "loading the proxy on cpu", "warm-up",
+                                                   "reference set", "scoring"};
+        QCOMPARE(order, expected);
+        QVERIFY(warmupRate);
+        QCOMPARE(QString::fromStdString(formatProgress({0, 0, 0, -1, "loading the proxy on cpu"})),
+                 QStringLiteral("loading the proxy on cpu…"));
+    }
+
     void outOfMemoryOnTheReferenceSetRetriesInHalves()
     {
         Fixture f;
