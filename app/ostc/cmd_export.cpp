@@ -6,6 +6,7 @@
 #include "core/data/Exporter.h"
 #include "core/ost/RunSettings.h"
 #include "core/store/ProjectStore.h"
+#include "core/store/StoredPaths.h"
 
 #include <nlohmann/json.hpp>
 
@@ -151,7 +152,7 @@ int run(Args &args)
                             BadInput);
             usedRun = info->id;
             if (auto settings = ost::RunSettings::fromJson(info->settingsJson); settings.ok())
-                options.readPaths.push_back(settings->referencePath); // never overwritten by the export
+                options.readPaths.push_back(ost::pathFromStore(settings->referencePath, projectPath)); // never overwritten
             utilities = (*store)->scoreMap(info->id, method);
             if (utilities.empty())
                 return fail("export", "run " + std::to_string(info->id) + " has no '" + method + "' scores", BadInput);

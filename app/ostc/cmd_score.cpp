@@ -7,6 +7,7 @@
 #include "core/jobs/StaleScores.h"
 #include "core/jobs/ShardMerge.h"
 #include "core/store/ProjectStore.h"
+#include "core/store/StoredPaths.h"
 
 #include <algorithm>
 #include <chrono>
@@ -26,7 +27,9 @@ identical settings.
 
 options:
   --reference REF     anchor set V (a dataset file); default: hold out a stratified 2% of the pool
-                      (held-out samples are V and get no score)
+                      (held-out samples are V and get no score). The run stores it relative to the
+                      project file when it lies in the project's folder, else absolute, so the run can
+                      be continued from any folder
   --proxy P           builtin-tiny (default), a Hugging Face folder (Qwen2-VL, Qwen2.5-VL, or a text-only
                       qwen2 / llama / qwen3 model) or a .gguf file (llama, qwen2, qwen3; text-only: the
                       images are not read, so an image that does not match its text is not found)
@@ -84,6 +87,30 @@ std::vector<std::string> splitList(const std::string &text)
         start = comma + 1;
     }
     return out;
+}
+
+// The job stores the settings it was given, the reference as an absolute path; the run keeps it
+// relative to the project file instead (pathForStore), so the app started in another folder, or the
+// project folder moved, still finds it. Done once the job has returned: while it runs it writes its
+// settings back with every status change. A resumed run keeps its stored settings in the job, so only
+// a run of an older version (the path as typed) is converted then.
+ost::Status storeReferenceRelative(ost::ProjectStore &store, int64_t runId, const std::string &projectPath,
+                                   const std::string &openedReference)
+{
+    auto info = store.run(runId);
+    if (!info)
+        return ost::Status::success();
+    auto settings = ost::RunSettings::fromJson(info->settingsJson);
+    if (!settings.ok() || settings->referencePath.empty())
+        return ost::Status::success();
+    // From the path the job opened (absolute), not the stored one: a run of an older version stored it
+    // relative to the folder that ostc ran in then.
+    const std::string stored = ost::pathForStore(openedReference, projectPath);
+    if (stored == settings->referencePath)
+        return ost::Status::success();
+    settings->referencePath = stored;
+    info->settingsJson = settings->toJson();
+    return store.updateRun(*info);
 }
 
 int run(Args &args)
@@ -157,6 +184,25 @@ int run(Args &args)
         return fail("score", opened.error().message, BadInput);
     ost::ProjectStore &store = **opened;
 
+    // The reference as the run stores it (relative to the project file, see StoredPaths.h) and as the
+    // job opens it (absolute: the job reads it relative to the working folder).
+    const std::string typedReference = s.referencePath;
+    const std::string storedReference = ost::pathForStore(typedReference, projectPath);
+    s.referencePath = ost::pathFromStore(storedReference, projectPath);
+    // The run with these settings, the reference in any form a run may hold: the stored one; the
+    // absolute one until the run has ended once (the job writes what it was given, see below); as
+    // typed (runs of older versions).
+    auto sameRun = [&]() -> std::optional<ost::RunInfo> {
+        std::optional<ost::RunInfo> best;
+        for (const std::string &form : {storedReference, s.referencePath, typedReference}) {
+            ost::RunSettings probe = s;
+            probe.referencePath = form;
+            if (auto r = ost::latestRunWithSettings(store, probe); r && (!best || r->id > best->id))
+                best = r;
+        }
+        return best;
+    };
+
     std::optional<int64_t> resumeRun;
     if (resume) {
         const auto info = store.run(*resume);
@@ -166,8 +212,9 @@ int run(Args &args)
         if (!stored.ok())
             return fail("score", "run " + std::to_string(*resume) + ": " + stored.error().message, BadInput);
         s = stored.takeValue(); // a resume continues with the run's own settings
+        s.referencePath = ost::pathFromStore(s.referencePath, projectPath);
         resumeRun = *resume;
-    } else if (const auto same = args.has("--new-run") ? std::nullopt : ost::latestRunWithSettings(store, s)) {
+    } else if (const auto same = args.has("--new-run") ? std::nullopt : sameRun()) {
         resumeRun = same->id;
         if (same->status != "done") {
             std::cerr << "ostc score: resuming run " << same->id << " (" << same->name << ", " << same->status
@@ -214,6 +261,8 @@ int run(Args &args)
         std::cerr << "\n";
     if (!runId.ok())
         return fail("score", runId.error().message);
+    if (ost::Status st = storeReferenceRelative(store, runId.value(), projectPath, s.referencePath); !st.ok())
+        return fail("score", st.error().message, Failure);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     const auto info = store.run(runId.value());
