@@ -36,14 +36,19 @@ std::string SampleGroups::noValuesMessage() const
 
 std::string SampleGroups::of(const Dataset &dataset, int64_t index) const
 {
+    // Only the field kind reads the record.
+    return m_kind == Kind::Field ? of(dataset.id(index), dataset.rawRecord(index)) : of(dataset.id(index), {});
+}
+
+std::string SampleGroups::of(const std::string &id, const std::string &rawRecord) const
+{
     if (m_kind != Kind::Field) {
-        const std::string &id = dataset.id(index);
         const size_t slash = id.rfind('/');
         if (slash == std::string::npos)
             return {};
         return m_kind == Kind::IdPrefix ? id.substr(0, slash) : id.substr(slash + 1);
     }
-    const auto record = nlohmann::json::parse(dataset.rawRecord(index), nullptr, /*allow_exceptions=*/false);
+    const auto record = nlohmann::json::parse(rawRecord, nullptr, /*allow_exceptions=*/false);
     if (!record.is_object())
         return {};
     const auto it = record.find(m_spec);

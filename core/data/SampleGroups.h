@@ -26,6 +26,8 @@ public:
     // The sample's group; "" when the record has no such field (or an id without '/'), which counts
     // as one more group, reported as ungrouped so a misspelt field is noticed.
     std::string of(const Dataset &dataset, int64_t index) const;
+    // The same for a record read elsewhere (a run's reference samples): its id and original bytes.
+    std::string of(const std::string &id, const std::string &rawRecord) const;
 
 private:
     enum class Kind { IdPrefix, IdSuffix, Field };

@@ -29,7 +29,8 @@ struct Attribution {
 
     std::string sampleId;
     int64_t runId = 0;
-    double utility = 0;                    // mean of `deltas` (the exact step's utility)
+    double utility = 0;                    // the exact step's utility L_V(θ) − L_V(θ'_z): the mean of
+                                           // `deltas` (to float32 rounding when read from the store)
     std::optional<double> runUtility;      // the utility the run stored for the sample (a fast run's
                                            // first-order value differs from `utility`); nullopt: none
     std::vector<std::string> referenceIds; // V in the run's order

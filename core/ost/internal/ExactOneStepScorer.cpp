@@ -48,13 +48,10 @@ ExactOneStepScorer::Outcome ExactOneStepScorer::score(const model::ModelBatch &s
         throw;
     }
     restore(m_params, m_saved);
-    double sum = 0;
     out.referenceDeltas.resize(stepped.size());
-    for (size_t v = 0; v < stepped.size(); ++v) {
+    for (size_t v = 0; v < stepped.size(); ++v)
         out.referenceDeltas[v] = m_perReference[v] - stepped[v];
-        sum += stepped[v];
-    }
-    out.utility = m_referenceLoss - (stepped.empty() ? 0.0 : sum / static_cast<double>(stepped.size()));
+    out.utility = m_referenceLoss - ReferenceLoss::mean(stepped);
     return out;
 }
 

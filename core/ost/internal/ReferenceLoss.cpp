@@ -32,11 +32,15 @@ void ReferenceLoss::cachePrefix(model::VisionLanguageModel &model, int block, co
 
 double ReferenceLoss::evaluate(model::VisionLanguageModel &model, const ReferenceProgress &progress) const
 {
-    const std::vector<double> losses = perSampleLosses(model, progress);
+    return mean(perSampleLosses(model, progress));
+}
+
+double ReferenceLoss::mean(const std::vector<double> &losses)
+{
     double sum = 0;
     for (double l : losses)
         sum += l;
-    return m_count > 0 ? sum / static_cast<double>(m_count) : 0.0;
+    return losses.empty() ? 0.0 : sum / static_cast<double>(losses.size());
 }
 
 std::vector<double> ReferenceLoss::perSampleLosses(model::VisionLanguageModel &model,

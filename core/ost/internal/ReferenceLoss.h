@@ -41,6 +41,9 @@ public:
     void cachePrefix(model::VisionLanguageModel &model, int block, const ReferenceProgress &progress = {});
     int prefixBlock() const { return m_prefixBlock; }
 
+    // The mean of per-sample losses, summed in double (0 for none): L_V from perSampleLosses().
+    static double mean(const std::vector<double> &losses);
+
     int64_t sampleCount() const { return m_count; }
     const std::vector<model::ModelBatch> &batches() const { return m_batches; }
 
