@@ -17,6 +17,14 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 } // namespace
 
+void ChunkResult::append(ChunkResult &&part)
+{
+    rows.insert(rows.end(), part.rows.begin(), part.rows.end());
+    errors.insert(part.errors.begin(), part.errors.end());
+    time.add(part.time);
+    attributions.merge(part.attributions);
+}
+
 ScoringWorker::ScoringWorker(RunSettings settings, model::LoadedProxy proxy, torch::Device device,
                              const JobHooks &hooks)
     : m_settings(std::move(settings)), m_proxy(std::move(proxy)), m_device(device), m_hooks(hooks)
@@ -44,6 +52,7 @@ Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optiona
     ChatTemplateOptions options;
     options.maxTokens = m_settings.maxTokens;
     std::vector<model::EncodedSample> encoded;
+    m_referenceIds.clear();
     for (const auto &s : reference) {
         auto e = m_proxy.encoder->encode(s, options);
         if (!e.ok()) {
@@ -51,6 +60,7 @@ Status ScoringWorker::prepare(const std::vector<Sample> &reference, std::optiona
             continue;
         }
         encoded.push_back(e.takeValue());
+        m_referenceIds.push_back(s.id);
     }
     if (encoded.empty())
         return Error{"the reference set V has no usable sample (every one failed to encode; see the log)"};
@@ -108,8 +118,8 @@ Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &en
     const int block = scoring::firstSteppedBlock(model, params.value());
     if (block >= 0)
         m_reference->cachePrefix(model, block, phase("V: hidden states below the step"));
-    m_referenceLoss = referenceLoss ? *referenceLoss : m_reference->evaluate(model, phase("L_V(θ)"));
     if (m_settings.mode == ScoringMode::Fast) {
+        m_referenceLoss = referenceLoss ? *referenceLoss : m_reference->evaluate(model, phase("L_V(θ)"));
         if (m_settings.stepRule != "sgd")
             return Error{"fast mode approximates the SGD step only; use --step sgd or --mode exact"};
         m_fast = std::make_unique<scoring::FastOneStepScorer>(model, params.takeValue(), *m_reference,
@@ -118,8 +128,12 @@ Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &en
         auto rule = scoring::StepRule::parse(m_settings.stepRule, m_settings.learningRate);
         if (!rule.ok())
             return rule.error();
+        // Per-reference attribution needs every L_v(θ), also on a resume that reuses the stored
+        // L_V(θ) (the utility keeps subtracting from that one; the two agree to rounding).
+        std::vector<double> perReference = m_reference->perSampleLosses(model, phase("L_V(θ)"));
+        m_referenceLoss = referenceLoss.value_or(scoring::ReferenceLoss::mean(perReference));
         m_exact = std::make_unique<scoring::ExactOneStepScorer>(model, params.takeValue(), *m_reference,
-                                                                rule.value(), m_referenceLoss);
+                                                                rule.value(), m_referenceLoss, std::move(perReference));
     }
     return {};
 }
@@ -174,8 +188,10 @@ ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples
             addRow(i, primary, u[i]);
     } else {
         for (size_t i = 0; i < encoded.size(); ++i) {
-            const auto outcome = m_exact->score(collate({encoded[i]}));
+            auto outcome = m_exact->score(collate({encoded[i]}));
             addRow(i, primary, outcome.utility);
+            if (std::isfinite(outcome.utility)) // else an error row, and nothing to attribute
+                out.attributions[ok[i]->id] = std::move(outcome.referenceDeltas);
             losses.push_back(outcome.loss);
         }
     }

@@ -29,6 +29,12 @@ struct ChunkResult {
     std::vector<ScoreRow> rows;
     std::map<std::string, std::string> errors; // sample id -> message
     MethodSeconds time;
+    // Exact mode: sample id -> ΔL_v per reference sample, in ScoringWorker::referenceIds()' order
+    // (per-reference attribution, core/ost/Attribution.h); empty in fast mode.
+    std::map<std::string, std::vector<double>> attributions;
+
+    // Appends a part of the same batch (the chunks an out-of-memory retry splits it into).
+    void append(ChunkResult &&part);
 };
 
 class ScoringWorker {
@@ -50,6 +56,9 @@ public:
     Status prepare(const std::vector<Sample> &reference, std::optional<double> referenceLoss,
                    const PhaseProgress &progress = {});
     double referenceLoss() const { return m_referenceLoss; }
+    // The ids of V as prepared (samples that failed to encode left out), in the order of
+    // ChunkResult::attributions' values.
+    const std::vector<std::string> &referenceIds() const { return m_referenceIds; }
 
     // May throw (e.g. out of memory); θ is restored either way.
     ChunkResult scoreChunk(const std::vector<const Sample *> &samples);
@@ -69,6 +78,7 @@ private:
     std::unique_ptr<scoring::ExactOneStepScorer> m_exact;
     std::unique_ptr<scoring::FastOneStepScorer> m_fast;
     double m_referenceLoss = 0;
+    std::vector<std::string> m_referenceIds;
 };
 
 } // namespace ost::jobs

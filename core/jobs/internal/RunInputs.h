@@ -1,0 +1,35 @@
+#pragma once
+// What a scoring run is computed from, recomputed the same way wherever it is needed: by the run
+// itself (ScoringRun) and by the one-sample exact step of per-reference attribution on demand
+// (AttributionOnDemand.cpp), which must see the θ, V and L_V(θ) the run saw.
+#include "core/common/Result.h"
+#include "core/data/Sample.h"
+#include "core/model/internal/VisionLanguageModel.h"
+#include "core/ost/RunSettings.h"
+#include "core/store/ProjectStore.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ost::jobs {
+
+// Hash of the ids and content hashes of `samples`, in order (RunInfo::datasetHash, referenceHash).
+std::string hashOfSamples(const std::vector<Sample> &samples);
+
+// The reference file `path` as a run reads it: unreadable records left out (logged), at most
+// settings.referenceMax samples when > 0; an error when none is readable.
+Result<std::vector<Sample>> loadReferenceFile(const std::string &path, const RunSettings &settings);
+
+// The store key of the warm-up checkpoint: everything that shapes θ, but not how it is then scored
+// (mode, η, step rule, scope, shard), so exact and fast runs of one project share it.
+std::string warmupCheckpointKey(const RunSettings &settings, const std::string &datasetHash,
+                                const std::string &referenceHash);
+
+// L_V(θ) stored with run `runId` (ScoringJob::referenceLossBlobKey); nullopt when absent or unreadable.
+std::optional<double> storedReferenceLoss(const ProjectStore &store, int64_t runId);
+
+// How the run's settings load its proxy on `device`.
+model::ProxyOptions proxyOptions(const RunSettings &settings, const std::string &device);
+
+} // namespace ost::jobs
