@@ -1,6 +1,7 @@
 // Dataset::open: index the file once, parse records only when asked.
 #include "core/data/Dataset.h"
 
+#include "core/common/MessageText.h"
 #include "core/data/Hash.h"
 #include "core/data/internal/ImagePaths.h"
 #include "core/data/internal/RecordIndexer.h"
@@ -24,21 +25,7 @@ using detail::RecordIndex;
 
 // An id as quoted in a message: ids are user data and may hold a newline or a tab, which would split
 // a one-line error (found by fuzz_dataset); those are shown escaped.
-std::string shownId(const std::string &id)
-{
-    std::string out;
-    for (char c : id) {
-        if (c == '\n')
-            out += "\\n";
-        else if (c == '\r')
-            out += "\\r";
-        else if (c == '\t')
-            out += "\\t";
-        else
-            out += c;
-    }
-    return out;
-}
+std::string shownId(const std::string &id) { return escapeControls(id); }
 
 class FileDataset final : public Dataset {
 public:

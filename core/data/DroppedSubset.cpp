@@ -1,4 +1,5 @@
 #include "core/data/DroppedSubset.h"
+#include "core/common/MessageText.h"
 
 #include "core/data/AtomicFile.h"
 
@@ -88,7 +89,7 @@ Result<DroppedReport> writeDroppedSubset(const Dataset &dataset, const std::vect
         try {
             text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         } catch (const std::exception &e) {
-            return Error{"sample '" + id + "': cannot write its dropped-subset line: " + e.what()};
+            return Error{"sample " + quotedValue(id) + ": cannot write its dropped-subset line: " + e.what()};
         }
         text += '\n';
         if (Status st = out.write(text); !st.ok())

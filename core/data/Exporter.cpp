@@ -1,4 +1,5 @@
 #include "core/common/Time.h"
+#include "core/common/MessageText.h"
 #include "core/data/Exporter.h"
 
 #include "core/data/AtomicFile.h"
@@ -231,8 +232,8 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
         for (size_t m = 0; m < s.images.size(); ++m) {
             const std::string &resolved = m < s.resolvedImages.size() ? s.resolvedImages[m] : std::string();
             if (resolved.empty())
-                report.warnings.push_back("sample '" + s.id + "': image '" + s.images[m] +
-                                          "' not found; its path is kept as written");
+                report.warnings.push_back("sample " + quotedValue(s.id) + ": image " + quotedValue(s.images[m]) +
+                                          " not found; its path is kept as written");
             else
                 imagesRead.push_back(resolved);
             std::string refused;
@@ -241,7 +242,7 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
                 return p.error();
             if (!refused.empty()) {
                 report.imagesRefused.push_back(resolved);
-                report.warnings.push_back("sample '" + s.id + "': not copied (" + refused + "); its path is kept as written");
+                report.warnings.push_back("sample " + quotedValue(s.id) + ": not copied (" + refused + "); its path is kept as written");
             }
             changed = changed || p.value() != s.images[m];
             report.pathsRewritten += p.value() != s.images[m];
@@ -252,7 +253,7 @@ Result<ExportReport> exportSamples(const Dataset &dataset, const std::vector<int
             record = s.rawJson;
             if (changed && !rewritePathsInPlace(record, dataset.format(), paths)) {
                 record = s.rawJson;
-                report.warnings.push_back("sample '" + s.id + "': could not rewrite its image paths in place; kept as written");
+                report.warnings.push_back("sample " + quotedValue(s.id) + ": could not rewrite its image paths in place; kept as written");
             }
         } else {
             record = convertRecord(s, options.format, paths);

@@ -1,5 +1,6 @@
 // validateSample / validateDataset: everything that can make a record useless for training.
 #include "core/data/Dataset.h"
+#include "core/common/MessageText.h"
 
 #include "core/data/internal/ImageCheck.h"
 #include "core/data/internal/RecordParser.h"
@@ -59,7 +60,7 @@ void checkStructure(const Sample &s, std::vector<ValidationIssue> &out)
         else
             placeholders += here;
         if (t.role != "user" && t.role != "assistant" && t.role != "system")
-            out.push_back(makeIssue(s, Severity::Warning, "unknown role '" + t.role + "'"));
+            out.push_back(makeIssue(s, Severity::Warning, "unknown role " + quotedValue(t.role)));
     }
     if (!hasUser)
         out.push_back(makeIssue(s, Severity::Error, "no user turn (no question)"));
@@ -78,8 +79,8 @@ void checkStructure(const Sample &s, std::vector<ValidationIssue> &out)
             out.push_back(makeIssue(s, Severity::Error, "image " + std::to_string(i + 1) + " has an empty path"));
         else if (i >= s.resolvedImages.size() || s.resolvedImages[i].empty())
             out.push_back(makeIssue(s, Severity::Error,
-                                    "image '" + s.images[i] +
-                                        "' not found (tried the dataset's folder, the image root, then as an "
+                                    "image " + quotedValue(s.images[i]) +
+                                        " not found (tried the dataset's folder, the image root, then as an "
                                         "absolute path)"));
     }
 }

@@ -1,4 +1,5 @@
 #include "core/text/BpeTokenizer.h"
+#include "core/common/MessageText.h"
 
 #include "core/text/internal/AddedTokenMatcher.h"
 #include "core/text/internal/BpeMerges.h"
@@ -63,7 +64,7 @@ Result<std::unique_ptr<BpeTokenizer>> BpeTokenizer::create(const BpeConfig &conf
     d.vocab.reserve(config.vocab.size());
     for (const auto &[token, id] : config.vocab) {
         if (id < 0)
-            return Error{"negative id for token '" + token + "'"};
+            return Error{"negative id for token " + quotedValue(token)};
         d.vocab.emplace(token, static_cast<int32_t>(id));
         std::string bytes;
         if (!unicodeToBytes(token, bytes))
@@ -84,21 +85,21 @@ Result<std::unique_ptr<BpeTokenizer>> BpeTokenizer::create(const BpeConfig &conf
     }
     if (missing > 64)
         return Error{"the vocabulary has no token for " + std::to_string(missing) + " of the 256 bytes (the first: byte " +
-                     std::to_string(firstMissing) + ", '" + byteChars[firstMissing] + "'): not a byte-level BPE vocabulary"};
+                     std::to_string(firstMissing) + ", " + quotedValue(byteChars[firstMissing]) + "): not a byte-level BPE vocabulary"};
 
     d.merges.reserve(config.merges.size());
     for (size_t rank = 0; rank < config.merges.size(); ++rank) {
         const auto &[a, b] = config.merges[rank];
         auto ia = d.vocab.find(a), ib = d.vocab.find(b), im = d.vocab.find(a + b);
         if (ia == d.vocab.end() || ib == d.vocab.end() || im == d.vocab.end())
-            return Error{"merge " + std::to_string(rank) + " ('" + a + "' '" + b +
-                         "') uses a token missing from the vocabulary"};
+            return Error{"merge " + std::to_string(rank) + " (" + quotedValue(a) + " " + quotedValue(b) +
+                         ") uses a token missing from the vocabulary"};
         d.merges.add(ia->second, ib->second, static_cast<int32_t>(rank), im->second);
     }
 
     for (const auto &a : config.addedTokens) {
         if (a.id < 0)
-            return Error{"negative id for added token '" + a.content + "'"};
+            return Error{"negative id for added token " + quotedValue(a.content)};
         d.added[a.content] = a.id;
         d.matcher.add(a.content, a.id);
         d.bytesOf[a.id] = a.content;

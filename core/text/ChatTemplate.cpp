@@ -1,5 +1,6 @@
 // renderChat / encodeChat over the segment layout of internal/ChatSegments.
 #include "core/text/ChatTemplate.h"
+#include "core/common/MessageText.h"
 
 #include "core/text/internal/ChatSegments.h"
 
@@ -82,7 +83,7 @@ Result<EncodedChat> encodeChat(const Sample &sample, const Tokenizer &tokenizer,
     auto layout = text::layoutChat(sample, imageTokenCounts, options);
     if (!layout)
         return layout.error();
-    const std::string who = "sample '" + sample.id + "'";
+    const std::string who = "sample " + quotedValue(sample.id);
 
     Encoder enc(tokenizer);
     std::optional<int64_t> padId;

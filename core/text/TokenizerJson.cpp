@@ -2,6 +2,7 @@
 // Qwen2 uses is implemented; anything else is refused with a message naming the file and the
 // unsupported part, rather than silently tokenising differently from the reference.
 #include "core/text/BpeTokenizer.h"
+#include "core/common/MessageText.h"
 
 #include "core/text/internal/Qwen2PreTokenizer.h"
 
@@ -95,7 +96,7 @@ void addMerge(const json &e, Streamed &st)
         const size_t sp = s.find(' ');
         if (sp == std::string::npos || sp == 0 || sp + 1 >= s.size() || s.find(' ', sp + 1) != std::string::npos) {
             if (st.error.empty())
-                st.error = where + " '" + s + "' is not two tokens separated by a space";
+                st.error = where + " " + quotedValue(s) + " is not two tokens separated by a space";
             return;
         }
         st.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
@@ -122,7 +123,7 @@ json parseStreaming(const std::string &text, Streamed &st)
                 st.vocab.emplace_back(std::move(pendingKey), parsed.get<int64_t>());
             } else if (ev == Event::value || ev == Event::object_end || ev == Event::array_end) {
                 if (st.error.empty())
-                    st.error = "vocab entry '" + pendingKey + "' has no integer id";
+                    st.error = "vocab entry " + quotedValue(pendingKey) + " has no integer id";
             } else {
                 return true; // the start of a nested (malformed) value: its end is reported
             }
@@ -145,7 +146,7 @@ Result<BpeConfig> parseModel(const json &root, Streamed &st)
     const json &m = root["model"];
     const std::string type = m.value("type", m.contains("merges") ? "BPE" : "");
     if (type != "BPE")
-        return Error{"model type '" + type + "' is not supported (only BPE)"};
+        return Error{"model type " + quotedValue(type) + " is not supported (only BPE)"};
     if (!st.error.empty())
         return Error{st.error};
     if (!m.contains("vocab") || !m["vocab"].is_object() || st.vocab.empty())
@@ -189,7 +190,7 @@ Result<std::unique_ptr<Tokenizer>> loadTokenizerJson(const std::string &path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return Error{"cannot open tokenizer file '" + path + "'"};
+        return Error{"cannot open tokenizer file " + quotedValue(path)};
     std::stringstream buffer;
     buffer << in.rdbuf();
     json root;
@@ -197,19 +198,19 @@ Result<std::unique_ptr<Tokenizer>> loadTokenizerJson(const std::string &path)
     try {
         root = parseStreaming(buffer.str(), streamed);
     } catch (const json::exception &e) {
-        return Error{"tokenizer file '" + path + "' is not valid JSON: " + e.what()};
+        return Error{"tokenizer file " + quotedValue(path) + " is not valid JSON: " + e.what()};
     }
     Result<BpeConfig> config = Error{""};
     try {
         config = parseModel(root, streamed);
     } catch (const json::exception &e) { // a field of an unexpected JSON type
-        return Error{"tokenizer file '" + path + "': " + e.what()};
+        return Error{"tokenizer file " + quotedValue(path) + ": " + e.what()};
     }
     if (!config)
-        return Error{"tokenizer file '" + path + "': " + config.error().message};
+        return Error{"tokenizer file " + quotedValue(path) + ": " + config.error().message};
     auto tok = BpeTokenizer::create(*config);
     if (!tok)
-        return Error{"tokenizer file '" + path + "': " + tok.error().message};
+        return Error{"tokenizer file " + quotedValue(path) + ": " + tok.error().message};
     return std::unique_ptr<Tokenizer>(tok.takeValue());
 }
 

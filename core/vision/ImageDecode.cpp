@@ -1,4 +1,5 @@
 #include "core/vision/RgbImage.h"
+#include "core/common/MessageText.h"
 
 #include "core/common/ImageLimits.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 Error imageError(const std::string &name, const std::string &what)
 {
-    return Error{"image '" + name + "': " + what};
+    return Error{"image " + quotedValue(name) + ": " + escapeControls(what)};
 }
 
 bool isJpeg(const std::vector<uint8_t> &b)

@@ -1,4 +1,5 @@
 #include "core/vision/ImageProcessor.h"
+#include "core/common/MessageText.h"
 
 #include <new>
 
@@ -43,7 +44,7 @@ Result<ProcessedImage> ImageProcessor::processFile(const std::string &path) cons
     try {
         return process(image.value(), path);
     } catch (const std::bad_alloc &) { // the error row names the image instead of aborting the run
-        return Error{"image '" + path + "': out of memory resizing and patching it"};
+        return Error{"image " + quotedValue(path) + ": out of memory resizing and patching it"};
     }
 }
 
@@ -51,11 +52,11 @@ Result<ProcessedImage> ImageProcessor::process(const RgbImage &image, const std:
 {
     auto size = targetSize(image.height, image.width);
     if (!size)
-        return Error{"image '" + name + "': " + size.error().message};
+        return Error{"image " + quotedValue(name) + ": " + size.error().message};
     const int64_t factor = m_config.resizeFactor();
     const int64_t h = size.value().height, w = size.value().width;
     if (h % factor != 0 || w % factor != 0)
-        return Error{"image '" + name + "': " + std::to_string(w) + "x" + std::to_string(h) +
+        return Error{"image " + quotedValue(name) + ": " + std::to_string(w) + "x" + std::to_string(h) +
                      " is not a multiple of " + std::to_string(factor) + " and resizing is off"};
 
     RgbImage resizedStorage;

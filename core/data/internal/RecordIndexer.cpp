@@ -1,4 +1,5 @@
 #include "core/data/internal/RecordIndexer.h"
+#include "core/common/MessageText.h"
 
 #include "core/data/Hash.h"
 #include "core/data/internal/JsonScanner.h"
@@ -380,7 +381,7 @@ std::vector<uint32_t> makeIdsUnique(RecordIndex &index)
         v.sampleId = newId;
         v.index = idx;
         v.line = r.line;
-        v.message = "duplicate id '" + ids[idx] + "' (an earlier record has it); renamed to '" + newId + "'";
+        v.message = "duplicate id " + quotedValue(ids[idx]) + " (an earlier record has it); renamed to " + quotedValue(newId);
         index.issues.push_back(std::move(v));
         ids[idx] = std::move(newId);
     }

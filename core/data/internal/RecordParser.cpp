@@ -1,4 +1,5 @@
 #include "core/data/internal/RecordParser.h"
+#include "core/common/MessageText.h"
 
 #include <map>
 
@@ -48,7 +49,7 @@ Status readContent(const json &content, const std::string &where, std::string &o
             } else if (type == "image" || type == "image_url") {
                 out += "<image>";
             } else {
-                return Error{partWhere + " has unsupported type '" + type + "'"};
+                return Error{partWhere + " has unsupported type " + quotedValue(type)};
             }
         }
         return {};

@@ -1,5 +1,7 @@
 #include "core/store/internal/Sqlite.h"
 
+#include "core/common/MessageText.h"
+
 #include <sqlite3.h>
 
 #include <cctype>
@@ -13,13 +15,7 @@ namespace {
 
 // SQLite quotes schema text in some messages ("malformed database schema (runs) - ..."), newlines and
 // all (found by fuzz_store): errors are one line.
-std::string oneLine(std::string s)
-{
-    for (char &c : s)
-        if (c == '\n' || c == '\r' || c == '\t')
-            c = ' ';
-    return s;
-}
+std::string oneLine(const std::string &s) { return escapeControls(s); }
 
 } // namespace
 

@@ -1,4 +1,5 @@
 #include "core/text/internal/ChatSegments.h"
+#include "core/common/MessageText.h"
 
 namespace ost::text {
 
@@ -44,12 +45,12 @@ private:
 Result<std::vector<ChatSegment>> layoutChat(const Sample &sample, const std::vector<int64_t> &imageTokenCounts,
                                             const ChatTemplateOptions &options)
 {
-    const std::string who = "sample '" + sample.id + "'";
+    const std::string who = "sample " + quotedValue(sample.id);
     if (!options.includeQuestion && !options.includeAnswer)
         return Error{who + ": includeQuestion and includeAnswer are both off: nothing to encode"};
     for (const Turn &t : sample.turns)
         if (t.role != "system" && t.role != "user" && t.role != "assistant")
-            return Error{who + ": unknown role '" + t.role + "' (expected system, user or assistant)"};
+            return Error{who + ": unknown role " + quotedValue(t.role) + " (expected system, user or assistant)"};
 
     int lastAssistant = -1;
     for (size_t i = 0; i < sample.turns.size(); ++i)
