@@ -14,6 +14,7 @@
 #include "ui/widgets/HistogramWidget.h"
 #include "ui/widgets/LogPanel.h"
 #include "ui/widgets/MiddleElideDelegate.h"
+#include "ui/widgets/ReferenceSetPanel.h"
 #include "ui/widgets/ReviewQueueWidget.h"
 #include "ui/widgets/ScoringStatusWidget.h"
 
@@ -318,6 +319,14 @@ void MainWindow::buildDocks()
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     tabifyDockWidget(histDock, logDock);
+
+    // The reference set V itself: how the pool's steps treat each reference problem.
+    m_referenceSet = new ReferenceSetPanel(m_model, this);
+    auto *refDock = new QDockWidget(tr("Reference set"), this);
+    refDock->setObjectName(QStringLiteral("referenceSetDock"));
+    refDock->setWidget(m_referenceSet);
+    addDockWidget(Qt::BottomDockWidgetArea, refDock);
+    tabifyDockWidget(histDock, refDock);
     histDock->raise();
 }
 

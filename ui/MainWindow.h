@@ -28,6 +28,7 @@ class FilterBar;
 class HistogramPanel;
 class LogPanel;
 class ProjectSession;
+class ReferenceSetPanel;
 class ReviewQueueWidget;
 class SampleFilterProxy;
 class SampleTableModel;
@@ -57,6 +58,7 @@ public:
     ReviewQueueWidget *reviewQueue() const { return m_review; }
     DetailPane *detailPane() const { return m_detail; }
     HistogramPanel *histogramPanel() const { return m_histogram; }
+    ReferenceSetPanel *referenceSetPanel() const { return m_referenceSet; }
     ThumbnailCache *thumbnails() const { return m_thumbs; }
     ScoringController *scoring() const { return m_scoring; }
     FilterBar *filterBar() const { return m_filterBar; }
@@ -129,6 +131,7 @@ private:
     DetailPane *m_detail;
     HistogramPanel *m_histogram;
     LogPanel *m_log;
+    ReferenceSetPanel *m_referenceSet;
     FilterBar *m_filterBar;
     QToolBar *m_filterToolbar;
     QMenu *m_viewMenu = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/session/ProjectSession.h"
 
+#include "ui/session/AttributionSource.h"
 #include "ui/session/DecisionCommand.h"
 
 #include <QSet>
@@ -76,6 +77,7 @@ ProjectSession::ProjectSession(std::shared_ptr<Dataset> dataset, std::shared_ptr
     }
     startValidation();
     reloadChecks();
+    m_attributions = new AttributionSource(this);
 }
 
 ProjectSession::~ProjectSession()

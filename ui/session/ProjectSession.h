@@ -22,6 +22,8 @@ class QUndoStack;
 
 namespace ost::ui {
 
+class AttributionSource;
+
 class ProjectSession : public QObject {
     Q_OBJECT
 public:
@@ -90,6 +92,10 @@ public:
     bool isLoadingChecks() const { return m_loadingChecks; } // until checks() holds the newest
 
 
+    // Per-reference attribution of the shown run's samples ("why this sample"), read or computed
+    // in the background; owned by the session.
+    AttributionSource *attributions() const { return m_attributions; }
+
     // Used by DecisionCommand after the store changed: re-reads those samples' decisions.
     void refreshDecisions(const std::vector<std::string> &ids);
 
@@ -123,6 +129,7 @@ private:
     bool m_recheckStale = false;
     StaleScores m_stale;
     QFutureWatcher<StaleScores> m_staleWatcher;
+    AttributionSource *m_attributions = nullptr;
     std::shared_ptr<const CheckSignals> m_checks;
     QFutureWatcher<CheckSignals> m_checkWatcher;
     std::shared_ptr<CancelToken> m_checkCancel;

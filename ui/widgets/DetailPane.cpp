@@ -4,6 +4,7 @@
 #include "ui/session/ProjectSession.h"
 #include "ui/widgets/ConversationHtml.h"
 #include "ui/widgets/ImageView.h"
+#include "ui/widgets/WhyPanel.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -131,7 +132,10 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
+    m_why = new WhyPanel(m_model, this);
     m_tabs->addTab(m_conversation, tr("Conversation"));
+    m_tabs->addTab(m_why, tr("Why"));
+    m_tabs->setTabToolTip(1, tr("Why this sample: its utility split over the reference problems"));
     m_tabs->addTab(m_details, tr("Scores && details"));
     m_tabs->addTab(notesPage, tr("Notes && tags"));
     // Whole tab names ("Notes &" was all that showed at 1280 px); scroll arrows when there is no room.
@@ -166,12 +170,12 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
     connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl, const QModelIndex &br) {
         if (m_index >= tl.row() && m_index <= br.row() && br.column() >= SampleTableModel::ColUtility) {
             refreshHeader();
-            if (m_tabs->currentIndex() == 1)
+            if (m_tabs->currentWidget() == m_details)
                 refreshDetails();
         }
     });
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int i) {
-        if (i == 1)
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_details)
             refreshDetails();
     });
     showSample(-1);
@@ -221,6 +225,7 @@ void DetailPane::refresh()
     m_decisionButtons->setEnabled(has);
     m_imageChoice->clear();
     m_imageChoice->setVisible(false);
+    m_why->showSample(m_index);
     if (!has) {
         m_title->setText(session() ? tr("No sample selected") : tr("No dataset open"));
         m_badges->setText(session() ? tr("Select a row to see its image, conversation and scores.") : QString());

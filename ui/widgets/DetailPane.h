@@ -18,6 +18,7 @@ namespace ost::ui {
 class ImageView;
 class ProjectSession;
 class SampleTableModel;
+class WhyPanel;
 
 class DetailPane : public QWidget {
     Q_OBJECT
@@ -30,6 +31,8 @@ public:
     void setDecisionButtonsVisible(bool visible);
     QPlainTextEdit *noteEdit() const { return m_note; }
     void saveNotes(); // writes pending note/tag edits now
+    WhyPanel *whyPanel() const { return m_why; }
+    QTabWidget *tabs() const { return m_tabs; }
 
 private:
     void refresh();
@@ -50,6 +53,7 @@ private:
     QTabWidget *m_tabs;
     QTextBrowser *m_conversation;
     QTextBrowser *m_details;
+    WhyPanel *m_why;
     QPlainTextEdit *m_note;
     QLineEdit *m_tags;
     QTimer *m_noteTimer;
