@@ -1,6 +1,6 @@
 #pragma once
 // Content hashes for sample ids ("sha1:<12 hex>"), edit detection and export manifests. SHA-1 and
-// SHA-256 come from OpenSSL's libcrypto (maintained, and SHA-NI/AVX2 code where the CPU has it: 8x the
+// SHA-256 come from OpenSSL's libcrypto (maintained, and SHA-NI/AVX2 code where the CPU has it: 6-8x the
 // hand-written SHA-1 this replaced on MATH-V's pool); these are identity checks, not security. The hex
 // digests are the standard ones, so ids and the content hashes stored in projects are unchanged.
 #include <cstddef>
