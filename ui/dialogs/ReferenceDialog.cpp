@@ -64,8 +64,13 @@ void ReferenceDialog::showReference(const Sample &reference, const QString &cont
         // Beside the window, on the side with room, so the sample under review stays in view.
         const QRect w = parentWidget()->window()->frameGeometry();
         const QRect screen = parentWidget()->screen() ? parentWidget()->screen()->availableGeometry() : w;
-        const int x = w.left() - width() >= screen.left() ? w.left() - width() : std::max(screen.left(), w.right() - width());
-        move(x, w.top() + 40);
+        // Left of the window, else right of it; on a full screen over the table's side, since the
+        // sample's detail pane is docked on the right.
+        const int fw = frameGeometry().width();
+        const int x = w.left() - fw >= screen.left()      ? w.left() - fw
+                      : w.right() + fw <= screen.right() ? w.right() + 1
+                                                           : w.left() + 40;
+        move(x, w.top() + 60);
     }
     show();
     raise();

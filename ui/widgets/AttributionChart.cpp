@@ -67,15 +67,16 @@ void AttributionChart::paintEvent(QPaintEvent *)
     p.setRenderHint(QPainter::Antialiasing, false);
     if (m_bars.empty())
         return;
-    double extent = 0;
+    // The zero line splits the plot in proportion to the largest raise and the largest drop, so
+    // that a sample that only helps (or only hurts) gets the whole width for its bars.
+    double neg = 0, pos = 0;
     for (const Bar &b : m_bars)
-        extent = std::max(extent, std::fabs(b.value));
-    if (extent <= 0)
-        extent = 1;
+        (b.value < 0 ? neg : pos) = std::max(b.value < 0 ? neg : pos, std::fabs(b.value));
+    const double extent = neg + pos > 0 ? neg + pos : 1.0;
     const int lw = labelWidth();
     const int plotLeft = lw + kMargin, plotRight = width() - kValueWidth - kMargin;
-    const int zero = (plotLeft + plotRight) / 2;
-    const double half = std::max(1, (plotRight - plotLeft) / 2);
+    const double half = std::max(1, plotRight - plotLeft); // pixels per `extent`
+    const int zero = plotLeft + int(std::lround(half * neg / extent));
     const int rh = rowHeight();
     for (int i = 0; i < int(m_bars.size()); ++i) {
         const Bar &b = m_bars[size_t(i)];

@@ -111,6 +111,7 @@ DetailPane::DetailPane(SampleTableModel *model, QWidget *parent) : QWidget(paren
             showImageAt(i);
     });
     auto *imageBox = new QWidget(this);
+    m_imageBox = imageBox;
     auto *il = new QVBoxLayout(imageBox);
     il->setContentsMargins(0, 0, 0, 0);
     il->setSpacing(2);
@@ -240,12 +241,15 @@ void DetailPane::refresh()
         return;
     }
     auto cached = m_model->sampleAt(m_index);
+    m_imageBox->setVisible(true);
     if (!cached->ok()) {
         m_conversation->setHtml(QStringLiteral("<p style='color:#b00'>%1</p>").arg(cached->error.toHtmlEscaped()));
         m_image->setMessage(tr("Record could not be parsed"));
     } else {
         const Sample &s = cached->sample;
         m_conversation->setHtml(conversationHtml(s));
+        // A text-only sample has no picture: the tabs get the room ("Text-only sample" took a third).
+        m_imageBox->setVisible(!s.images.empty());
         if (s.images.size() > 1) {
             for (size_t i = 0; i < s.images.size(); ++i)
                 m_imageChoice->addItem(tr("Image %1: %2").arg(i + 1).arg(QString::fromStdString(s.images[i])));

@@ -49,6 +49,7 @@ private:
     QWidget *m_decisionButtons;
     QPushButton *m_keep, *m_drop, *m_auto;
     ImageView *m_image;
+    QWidget *m_imageBox;
     QComboBox *m_imageChoice;
     QTabWidget *m_tabs;
     QTextBrowser *m_conversation;

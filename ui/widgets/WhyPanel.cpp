@@ -73,6 +73,7 @@ WhyPanel::WhyPanel(SampleTableModel *model, QWidget *parent) : QWidget(parent), 
     layout->addWidget(m_groupRow);
     layout->addWidget(m_scroll, 1);
     layout->addWidget(m_hint);
+    layout->addStretch(0); // keeps the text and the button at the top while there is no chart
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { showSample(-1); });
     showSample(-1);
 }
