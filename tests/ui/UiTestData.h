@@ -20,6 +20,17 @@
 
 namespace uitest {
 
+// A messages-JSONL record: one user turn and one assistant turn.
+inline QJsonObject messagesRecord(const QString &id, const QString &question, const QString &answer)
+{
+    QJsonObject rec;
+    rec[QStringLiteral("id")] = id;
+    rec[QStringLiteral("messages")] = QJsonArray{
+        QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), question}},
+        QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), answer}}};
+    return rec;
+}
+
 // Writes DIR/data.jsonl with `n` samples "s0".."s{n-1}", each with images/s{i}.png (8x8, its own
 // colour) except every fourth, which is text-only. Sample 1's answer mentions "pythagoras".
 // `source(i)`, when given, becomes record i's "source" field (left out where it returns "").
@@ -31,17 +42,13 @@ inline QString writeDataset(const QString &dir, int n, const std::function<QStri
         return {};
     for (int i = 0; i < n; ++i) {
         const bool image = i % 4 != 3;
-        QJsonObject rec;
-        rec[QStringLiteral("id")] = QStringLiteral("s%1").arg(i);
-        if (source && !source(i).isEmpty())
-            rec[QStringLiteral("source")] = source(i);
         const QString question = (image ? QStringLiteral("<image>\n") : QString()) +
                                  QStringLiteral("Question %1: what is %1 + %1?").arg(i);
         const QString answer = i == 1 ? QStringLiteral("By pythagoras, the answer is 2.")
                                       : QStringLiteral("Step 1: add.\nThe answer is %1.").arg(2 * i);
-        rec[QStringLiteral("messages")] = QJsonArray{
-            QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), question}},
-            QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), answer}}};
+        QJsonObject rec = messagesRecord(QStringLiteral("s%1").arg(i), question, answer);
+        if (source && !source(i).isEmpty())
+            rec[QStringLiteral("source")] = source(i);
         if (image) {
             const QString rel = QStringLiteral("images/s%1.png").arg(i);
             QImage img(8, 8, QImage::Format_RGB32);

@@ -3,6 +3,8 @@
 // stored as `ostc check` stores it; the session reads the report back and the table's columns, each
 // check filter (duplicates only, collapse to one per group, image issues, over cutoff, cuts image
 // tokens, any flag) and the filter bar's combo show exactly those samples.
+#include "UiTestData.h"
+
 #include "core/check/CheckResults.h"
 #include "core/check/DatasetCheck.h"
 
@@ -56,11 +58,7 @@ void writeImage(const QString &path, quint32 seed, bool black = false)
 
 QJsonObject record(const QString &id, const QString &question, const QString &answer, const QString &image)
 {
-    QJsonObject rec;
-    rec[QStringLiteral("id")] = id;
-    rec[QStringLiteral("messages")] = QJsonArray{
-        QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), question}},
-        QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), answer}}};
+    QJsonObject rec = uitest::messagesRecord(id, question, answer);
     rec[QStringLiteral("images")] = QJsonArray{image};
     return rec;
 }
@@ -72,7 +70,6 @@ class TestCheckFilters : public QObject {
 
     QTemporaryDir m_dir;
     std::unique_ptr<ProjectSession> m_session;
-    ThumbnailCache *m_thumbs = nullptr;
     SampleTableModel *m_model = nullptr;
     SampleFilterProxy *m_proxy = nullptr;
 
@@ -130,8 +127,7 @@ private Q_SLOTS:
         QVERIFY(saveCheckResults(*opened.store, report.value()).ok());
 
         m_session = std::make_unique<ProjectSession>(opened.dataset, opened.store, opened.scores);
-        m_thumbs = new ThumbnailCache(64, this);
-        m_model = new SampleTableModel(m_thumbs, this);
+        m_model = new SampleTableModel(new ThumbnailCache(64, this), this);
         m_model->setSession(m_session.get());
         m_proxy = new SampleFilterProxy(this);
         m_proxy->setSampleModel(m_model);

@@ -51,14 +51,10 @@ QString writeReferences(const QString &dir)
     if (!f.open(QIODevice::WriteOnly))
         return {};
     for (size_t v = 0; v < kRefs.size(); ++v) {
-        QJsonObject rec;
-        rec[QStringLiteral("id")] = QString::fromStdString(kRefs[v]);
+        QJsonObject rec = uitest::messagesRecord(QString::fromStdString(kRefs[v]),
+                                                 QStringLiteral("Reference question %1?").arg(v),
+                                                 QStringLiteral("Reference answer %1.").arg(v));
         rec[QStringLiteral("subject")] = QString::fromLatin1(kSubjects[v]);
-        rec[QStringLiteral("messages")] = QJsonArray{
-            QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                        {QStringLiteral("content"), QStringLiteral("Reference question %1?").arg(v)}},
-            QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
-                        {QStringLiteral("content"), QStringLiteral("Reference answer %1.").arg(v)}}};
         f.write(QJsonDocument(rec).toJson(QJsonDocument::Compact) + '\n');
     }
     return f.fileName();

@@ -68,7 +68,8 @@ bool AttributionSource::runIsFast() const { return m_session->scores().method ==
 
 template <typename T, typename Work, typename Done> void AttributionSource::runInBackground(Work work, Done done)
 {
-    // The result is dropped when the shown run changed meanwhile: it belongs to the one before.
+    // `work(dataset, store, run)` on a worker, holding its own references to the dataset and the
+    // store; the result is dropped when the shown run changed meanwhile (it belongs to the one before).
     auto *watcher = new QFutureWatcher<T>(this);
     const int64_t run = m_runId;
     connect(watcher, &QFutureWatcher<T>::finished, this, [this, watcher, run, done] {
@@ -76,7 +77,9 @@ template <typename T, typename Work, typename Done> void AttributionSource::runI
         if (run == m_runId)
             done(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run(work));
+    std::shared_ptr<Dataset> dataset = m_session->sharedDataset();
+    std::shared_ptr<ProjectStore> store = m_session->sharedStore();
+    watcher->setFuture(QtConcurrent::run([dataset, store, run, work] { return work(*dataset, *store, run); }));
 }
 
 void AttributionSource::request(int64_t index)
@@ -103,19 +106,16 @@ void AttributionSource::start(int64_t index, bool onDemand)
     m_entries[index].state = onDemand ? State::Computing : State::Loading;
     m_entries[index].error.clear();
     Q_EMIT attributionChanged(index);
-    std::shared_ptr<Dataset> dataset = m_session->sharedDataset();
-    std::shared_ptr<ProjectStore> store = m_session->sharedStore();
-    const int64_t run = m_runId;
-    const std::string id = dataset->id(index);
+    const std::string id = m_session->dataset().id(index);
     runInBackground<SampleOutcome>(
-        [dataset, store, run, id, onDemand]() -> SampleOutcome {
+        [id, onDemand](const Dataset &dataset, const ProjectStore &store, int64_t run) -> SampleOutcome {
             if (onDemand) {
-                Result<Attribution> a = attributionFor(*dataset, *store, run, id);
+                Result<Attribution> a = attributionFor(dataset, store, run, id);
                 if (!a.ok())
                     return {nullptr, message(a.error())};
                 return {std::make_shared<const Attribution>(std::move(a.value())), {}};
             }
-            Result<std::optional<Attribution>> a = loadStoredAttribution(*store, run, id);
+            Result<std::optional<Attribution>> a = loadStoredAttribution(store, run, id);
             if (!a.ok())
                 return {nullptr, message(a.error())};
             if (!a.value())
@@ -163,12 +163,9 @@ void AttributionSource::requestReferences()
     if (m_referencesLoaded || m_referencesLoading || m_runId <= 0)
         return;
     m_referencesLoading = true;
-    std::shared_ptr<Dataset> dataset = m_session->sharedDataset();
-    std::shared_ptr<ProjectStore> store = m_session->sharedStore();
-    const int64_t run = m_runId;
     runInBackground<ReferencesOutcome>(
-        [dataset, store, run]() -> ReferencesOutcome {
-            Result<std::vector<Sample>> refs = runReferenceSamples(*dataset, *store, run);
+        [](const Dataset &dataset, const ProjectStore &store, int64_t run) -> ReferencesOutcome {
+            Result<std::vector<Sample>> refs = runReferenceSamples(dataset, store, run);
             if (!refs.ok())
                 return {{}, message(refs.error())};
             return {std::move(refs.value()), {}};
@@ -218,11 +215,9 @@ void AttributionSource::requestReferenceSet()
     if (m_setRead || m_setLoading || m_runId <= 0)
         return;
     m_setLoading = true;
-    std::shared_ptr<ProjectStore> store = m_session->sharedStore();
-    const int64_t run = m_runId;
     runInBackground<SetOutcome>(
-        [store, run]() -> SetOutcome {
-            Result<std::optional<RunAttributions>> all = loadRunAttributions(*store, run);
+        [](const Dataset &, const ProjectStore &store, int64_t run) -> SetOutcome {
+            Result<std::optional<RunAttributions>> all = loadRunAttributions(store, run);
             if (!all.ok())
                 return {nullptr, message(all.error())};
             if (!all.value())
