@@ -69,7 +69,8 @@ private Q_SLOTS:
         QVERIFY2(contains(blocks, "holds 2 vision block") && contains(blocks, "depth is 1"), blocks.c_str());
     }
 
-    // Inputs the fuzzer once crashed on (tests/fuzz/regress/config): errors are values, never exceptions.
+    // Inputs the fuzzer once crashed on (tests/fuzz/regress/config): errors are values, never
+    // exceptions, and one line each (a newline inside a quoted rope type split the message).
     void fuzzRegressionInputs()
     {
         int n = 0;
@@ -77,7 +78,10 @@ private Q_SLOTS:
             std::ifstream in(e.path(), std::ios::binary);
             const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             try {
-                (void)QwenVLConfig::fromJson(text, "config.json");
+                auto c = QwenVLConfig::fromJson(text, "config.json");
+                if (!c.ok())
+                    QVERIFY2(c.error().message.find('\n') == std::string::npos,
+                             (e.path().string() + ": " + c.error().message).c_str());
                 (void)parseImageProcessorConfig(text, "preprocessor_config.json");
             } catch (const std::exception &ex) {
                 QFAIL((e.path().string() + ": threw " + ex.what()).c_str());

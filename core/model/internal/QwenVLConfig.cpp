@@ -1,4 +1,5 @@
 #include "core/model/internal/QwenVLConfig.h"
+#include "core/common/MessageText.h"
 
 #include <nlohmann/json.hpp>
 
@@ -98,7 +99,7 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
     QwenVLConfig c;
     c.architecture = architectureOf(j);
     if (c.architecture[0] == '!' || c.architecture == "(none)")
-        return Error{"unsupported architecture " + (c.architecture[0] == '!' ? c.architecture.substr(1) : c.architecture) +
+        return Error{"unsupported architecture " + escapeControls(c.architecture[0] == '!' ? c.architecture.substr(1) : c.architecture) +
                      " in " + source + " (supported: qwen2_vl, qwen2_5_vl, qwen2, llama, qwen3)"};
     if (c.isTextOnly())
         c = textOnly(c.architecture, {});
@@ -136,7 +137,7 @@ Result<QwenVLConfig> QwenVLConfig::fromJson(const std::string &text, const std::
                 if (t.ropeScaling.factor <= 0 || t.ropeScaling.highFreqFactor <= t.ropeScaling.lowFreqFactor)
                     return Error{"llama3 rope scaling in " + source + " needs factor > 0 and high_freq_factor > low_freq_factor"};
             } else if (type != "default" && type != "mrope") {
-                return Error{"unsupported rope type '" + type + "' in " + source};
+                return Error{"unsupported rope type " + quotedValue(type) + " in " + source};
             }
             if (rope.contains("rope_theta"))
                 t.ropeTheta = rope["rope_theta"].get<double>();
