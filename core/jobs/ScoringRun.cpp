@@ -3,6 +3,7 @@
 #include "core/common/Time.h"
 #include "core/jobs/ScoringJob.h"
 #include "core/jobs/internal/OutOfMemory.h"
+#include "core/ost/Attribution.h"
 #include "core/ost/internal/Hash.h"
 #include "core/store/ScoringLock.h"
 
@@ -443,10 +444,7 @@ ChunkResult ScoringRun::scoreSlice(ScoringWorker &worker, const std::vector<cons
                                                        slice.begin() + std::min(slice.size(), at + chunk));
                 if (m_hooks.beforeChunk)
                     m_hooks.beforeChunk(static_cast<int64_t>(part.size()));
-                ChunkResult r = worker.scoreChunk(part);
-                result.rows.insert(result.rows.end(), r.rows.begin(), r.rows.end());
-                result.errors.insert(r.errors.begin(), r.errors.end());
-                result.time.add(r.time);
+                result.append(worker.scoreChunk(part));
             }
             return result;
         } catch (const std::exception &e) {
@@ -469,6 +467,12 @@ void ScoringRun::storeResult(const ChunkResult &result, size_t sliceSize)
     }
     if (!result.errors.empty())
         m_store.putBlob(ScoringJob::errorsBlobKey(m_info.id), m_errors.dump());
+    // Exact mode's ΔL_v per reference (V's ids are the same in every worker), before the scores: a
+    // kill between the two leaves blobs of samples a resume scores again, never a score without them.
+    if (Status s = storeAttributions(m_store, m_info.id, m_workers.front()->referenceIds(), result.attributions); !s) {
+        m_failure = Error{"storing per-reference attribution: " + s.error().message};
+        return;
+    }
     if (Status s = m_store.addScores(m_info.id, result.rows); !s) {
         m_failure = Error{"storing scores: " + s.error().message};
         return;

@@ -6,6 +6,7 @@
 #include "core/jobs/ScoringJob.h"
 #include "core/jobs/ShardMerge.h"
 #include "core/jobs/internal/JobHooks.h"
+#include "core/ost/Attribution.h"
 #include "core/ost/PoolSplit.h"
 
 #include <QTemporaryDir>
@@ -498,6 +499,57 @@ private Q_SLOTS:
         QVERIFY(run.ok());
         QCOMPARE(QString::fromStdString(statusWhilePaused), QStringLiteral("paused"));
         QCOMPARE(QString::fromStdString(store->run(run.value())->status), QStringLiteral("done"));
+    }
+
+    // An exact run stores every scored sample's ΔL_v (float32) with V's ids once (issue 12): their mean
+    // is the stored utility to float32 rounding, also for the samples a resume scored and through
+    // the out-of-memory split of a batch; a fast run stores none.
+    void exactRunsStoreTheAttributionOfEverySample()
+    {
+        Fixture f;
+        auto store = f.open("attr.ostproj");
+        auto first = f.scoreThenCancel(*store, 2);
+        QVERIFY(first.ok());
+        auto hooks = toyHooks();
+        int calls = 0;
+        hooks->beforeChunk = [&](int64_t size) {
+            if (++calls == 1 && size > 1)
+                throw std::runtime_error("CUDA out of memory (simulated)");
+        };
+        QVERIFY(f.score(*store, settings(), hooks, first.value()).ok());
+        const auto utilities = store->scoreMap(first.value(), "ost");
+        QVERIFY(utilities.size() > 8);
+        auto stored = loadRunAttributions(*store, first.value());
+        QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
+        QVERIFY(stored->has_value());
+        const RunAttributions &a = **stored;
+        std::vector<std::string> ids;
+        for (const auto &x : pool(30))
+            ids.push_back(x.id);
+        std::vector<std::string> held;
+        for (int64_t i : splitPool(ids, settings(), false).reference)
+            held.push_back(ids[size_t(i)]);
+        QCOMPARE(a.referenceIds, held);
+        QCOMPARE(a.deltas.size(), utilities.size());
+        for (const auto &[id, u] : utilities) {
+            QVERIFY2(a.deltas.count(id), id.c_str());
+            double sum = 0;
+            for (double d : a.deltas.at(id))
+                sum += d;
+            const double mean = sum / static_cast<double>(a.deltas.at(id).size());
+            QVERIFY2(std::abs(mean - u) <= 1e-6 * std::abs(u) + 1e-7,
+                     qPrintable(QString("%1: mean ΔL_v %2, utility %3").arg(id.c_str()).arg(mean).arg(u)));
+        }
+        auto one = loadStoredAttribution(*store, first.value(), utilities.begin()->first);
+        QVERIFY(one.ok() && one->has_value());
+        QCOMPARE((*one)->utility, utilities.begin()->second);
+
+        RunSettings fast = settings();
+        fast.mode = ScoringMode::Fast;
+        auto fastRun = f.score(*store, fast);
+        QVERIFY(fastRun.ok());
+        auto none = loadRunAttributions(*store, fastRun.value());
+        QVERIFY(none.ok() && !none->has_value());
     }
 
     void fastModeScoresInBatches()
