@@ -3,6 +3,7 @@
 #include "core/common/Time.h"
 #include "core/jobs/ScoringJob.h"
 #include "core/jobs/internal/OutOfMemory.h"
+#include "core/jobs/internal/RunInputs.h"
 #include "core/ost/Attribution.h"
 #include "core/ost/internal/Hash.h"
 #include "core/store/ScoringLock.h"
@@ -21,34 +22,12 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string hashOfSamples(const std::vector<Sample> &samples)
-{
-    uint64_t h = scoring::fnv1a64("ost-samples");
-    for (const auto &s : samples)
-        h = scoring::fnv1a64(s.id + "\x1f" + s.contentHash + "\x1e", h);
-    return scoring::hex64(h);
-}
-
 // 17 significant digits: the text reads back to exactly the same double.
 std::string formatExact(double v)
 {
     char buf[40];
     std::snprintf(buf, sizeof buf, "%.17g", v);
     return buf;
-}
-
-std::optional<double> storedReferenceLoss(const ProjectStore &store, int64_t runId)
-{
-    const auto text = store.blob(ScoringJob::referenceLossBlobKey(runId));
-    if (!text)
-        return std::nullopt;
-    char *end = nullptr;
-    const double v = std::strtod(text->c_str(), &end);
-    if (end == text->c_str() || !std::isfinite(v)) {
-        spdlog::warn("run {}: stored L_V(theta) '{}' is unreadable; computing it again", runId, *text);
-        return std::nullopt;
-    }
-    return v;
 }
 
 // Devices the run uses, one worker each: "cuda" alone means every visible GPU; a comma-separated
@@ -513,50 +492,16 @@ void ScoringRun::report(int64_t done, int64_t total, const std::string &message)
 
 Result<model::LoadedProxy> ScoringRun::loadProxy(const torch::Device &device) const
 {
-    model::ProxyOptions o;
-    o.device = device.str();
-    o.precision = m_settings.precision;
-    o.maxPixels = m_settings.maxPixels;
-    o.maxTokens = m_settings.maxTokens;
-    o.seed = m_settings.seed;
-    o.chatTemplate = m_settings.chatTemplate;
+    const model::ProxyOptions o = proxyOptions(m_settings, device.str());
     return m_hooks.loadProxy ? m_hooks.loadProxy(m_settings.proxy, o) : model::loadProxy(m_settings.proxy, o);
 }
 
-// The warm-up checkpoint depends on everything that shapes θ, but not on how it is then scored
-// (mode, η, step rule, scope, shard), so exact and fast runs of one project share it.
-std::string ScoringRun::warmupKey() const
-{
-    const RunSettings &s = m_settings;
-    nlohmann::json j = {{"proxy", s.proxy},           {"precision", s.precision},
-                        {"device", s.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu"}, // kind, not index
-                        {"maxTokens", s.maxTokens},   {"maxPixels", s.maxPixels},
-                        {"seed", s.seed},             {"fraction", s.warmupFraction},
-                        {"lr", s.warmupLearningRate}, {"epochs", s.warmupEpochs},
-                        {"batch", s.batchSize},       {"limit", s.limit},
-                        {"dataset", m_datasetHash},   {"reference", m_referenceHash}};
-    return "warmup/" + scoring::hex64(scoring::fnv1a64(j.dump()));
-}
+// Shared with the on-demand attribution (RunInputs.h), which must find the same checkpoint and V.
+std::string ScoringRun::warmupKey() const { return warmupCheckpointKey(m_settings, m_datasetHash, m_referenceHash); }
 
 Result<std::vector<Sample>> ScoringRun::loadReferenceFile() const
 {
-    auto ds = Dataset::open(m_settings.referencePath);
-    if (!ds.ok())
-        return Error{"reference set " + m_settings.referencePath + ": " + ds.error().message};
-    std::vector<Sample> out;
-    for (int64_t i = 0; i < ds.value()->size(); ++i) {
-        auto s = ds.value()->sample(i);
-        if (!s.ok()) {
-            spdlog::warn("reference set {}: record {} left out: {}", m_settings.referencePath, i, s.error().message);
-            continue;
-        }
-        if (m_settings.referenceMax > 0 && static_cast<int64_t>(out.size()) >= m_settings.referenceMax)
-            break;
-        out.push_back(s.takeValue());
-    }
-    if (out.empty())
-        return Error{"reference set " + m_settings.referencePath + " has no readable sample"};
-    return out;
+    return jobs::loadReferenceFile(m_settings.referencePath, m_settings);
 }
 
 void ScoringRun::finish(const std::string &status)
