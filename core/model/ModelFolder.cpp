@@ -1,7 +1,9 @@
 // Torch-free model checks for the model picker and early CLI errors (weights are not loaded).
 #include "core/model/ModelFolder.h"
 
+#include "core/model/Gguf.h"
 #include "core/model/internal/BuiltinTiny.h"
+#include "core/model/internal/GgufProxy.h"
 #include "core/model/internal/QwenVLConfig.h"
 #include "core/text/Tokenizer.h"
 
@@ -23,9 +25,28 @@ Result<ModelFolderInfo> inspectModel(const std::string &spec)
         const model::QwenVLConfig c = model::builtinTinyConfig(*makeByteTokenizer());
         return ModelFolderInfo{"builtin-tiny", "built-in tiny " + c.summary() + " (byte tokenizer, CPU)", c.parameterCount()};
     }
+    if (model::isGgufSpec(spec)) {
+        auto file = GgufFile::open(spec);
+        if (!file.ok())
+            return file.error();
+        auto config = model::configFromGguf(*file.value());
+        if (!config.ok())
+            return config.error();
+        if (!file.value()->find("tokenizer.ggml.tokens"))
+            return Error{spec + ": no tokenizer in the GGUF metadata (tokenizer.ggml.tokens)"};
+        const auto name = file.value()->getString("general.name", "");
+        ModelFolderInfo info;
+        info.architecture = config->architecture;
+        info.summary = (name.ok() && !name.value().empty() ? name.value() + ": " : std::string()) + config->summary() +
+                       ", GGUF";
+        info.parameterCount = config->parameterCount();
+        info.textOnly = config->isTextOnly();
+        info.pretrained = true;
+        return info;
+    }
     const fs::path root(spec);
     if (!fs::is_directory(root))
-        return Error{"model " + spec + " is neither builtin-tiny nor an existing folder"};
+        return Error{"model " + spec + " is neither builtin-tiny, a .gguf file nor an existing folder"};
     const fs::path configPath = root / "config.json";
     if (!fs::exists(configPath))
         return Error{"no config.json in model folder " + spec};
@@ -60,6 +81,8 @@ Result<ModelFolderInfo> inspectModel(const std::string &spec)
     info.architecture = config->architecture;
     info.summary = config->summary() + ", " + std::to_string(shards) + (shards == 1 ? " shard" : " shards");
     info.parameterCount = config->parameterCount();
+    info.textOnly = config->isTextOnly();
+    info.pretrained = true;
     return info;
 }
 

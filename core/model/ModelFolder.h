@@ -12,10 +12,13 @@ struct ModelFolderInfo {
     std::string architecture;  // "qwen2_vl", "qwen2_5_vl", "builtin-tiny"
     std::string summary;       // "Qwen2-VL, 28 layers, hidden 1536, 2 shards"
     int64_t parameterCount = 0;
+    bool textOnly = false;     // a language model alone: images are not read (image-text mismatches go unseen)
+    bool pretrained = false;   // real weights (a GGUF or Hugging Face file), not builtin-tiny
 };
 
-// "builtin-tiny" or a folder: reads config.json, checks the tokenizer, preprocessor and weight files
-// exist and that the architecture is supported. Does not load weights.
+// "builtin-tiny", a .gguf file (its header: metadata and tensor infos, checked as the loader checks
+// them) or a folder: reads config.json, checks the tokenizer, preprocessor and weight files exist and
+// that the architecture is supported. Does not load weights.
 Result<ModelFolderInfo> inspectModel(const std::string &spec);
 
 // "cpu" and one "cuda:N" per visible GPU.

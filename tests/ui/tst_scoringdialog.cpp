@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace ost;
@@ -30,6 +31,7 @@ class TestScoringDialog : public QObject {
         s.batchSize = 4;
         s.limit = 50;
         s.referenceHoldout = 0.05;
+        s.parameterScope = "last:2";
         return s;
     }
 
@@ -56,6 +58,7 @@ private Q_SLOTS:
         QCOMPARE(out.batchSize, int64_t(4));
         QCOMPARE(out.limit, int64_t(50));
         QCOMPARE(out.referenceHoldout, 0.05);
+        QCOMPARE(out.parameterScope, std::string("last:2"));
 
         // What the run stores and a resume shows again.
         auto stored = RunSettings::fromJson(out.toJson());
@@ -130,6 +133,37 @@ private Q_SLOTS:
         d.accept();
         QVERIFY(d.isHidden());
         QCOMPARE(resumeSeenOnAccept.value_or(0), int64_t(7));
+    }
+
+    // File… accepts a GGUF file: it is checked from its header (a text-only model, said so), and a
+    // model picked this way gets a pretrained proxy's defaults: the last 4 blocks, no warm-up. A file
+    // that is not GGUF is refused with its name. (The dialog offered folders only: the app could not
+    // score with a .gguf proxy at all.)
+    void ggufFileGetsPretrainedDefaults()
+    {
+        ScoringDialog d;
+        RunSettings s = nonDefaultSettings();
+        s.parameterScope = "all";
+        d.setSettings(s);
+        const QString gguf = QStringLiteral(OST_FIXTURE_DIR "/text_decoders/llama/model.gguf");
+        d.chooseModel(gguf);
+        QTRY_VERIFY_WITH_TIMEOUT(d.modelChecked(), 10000);
+        QCOMPARE(d.settings().proxy, gguf.toStdString());
+        QCOMPARE(d.settings().parameterScope, std::string(kPretrainedScope));
+        QCOMPARE(d.settings().warmupFraction, 0.0);
+        QVERIFY2(d.proxyStatus().contains(QStringLiteral("GGUF")) && d.proxyStatus().contains(QStringLiteral("text only")),
+                 qPrintable(d.proxyStatus()));
+
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(QStringLiteral("broken.gguf"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF\x03\x00\x00\x00truncated");
+        f.close();
+        d.chooseModel(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(d.proxyStatus().contains(QStringLiteral("broken.gguf")), 10000);
+        QVERIFY(!d.modelChecked());
+        QVERIFY(!d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
     }
 
     // Run remembers the fields (a later session's dialog shows them), Cancel does not; the reference

@@ -42,12 +42,17 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     auto *browse = new QToolButton(this);
     browse->setText(tr("Model folder…"));
     connect(browse, &QToolButton::clicked, this, &ScoringDialog::chooseFolder);
+    auto *browseFile = new QToolButton(this);
+    browseFile->setText(tr("Model file…"));
+    browseFile->setToolTip(tr("A GGUF file (llama.cpp, Ollama, LM Studio): llama, qwen2 or qwen3 text models"));
+    connect(browseFile, &QToolButton::clicked, this, &ScoringDialog::chooseFile);
     m_proxyStatus = new QLabel(this);
     m_proxyStatus->setWordWrap(true);
     // Room for two full lines: the form measured the wrapped label a few pixels short (descenders cut).
     m_proxyStatus->setMinimumHeight(2 * m_proxyStatus->fontMetrics().lineSpacing() + 4);
     auto *proxyRow = new QHBoxLayout;
     proxyRow->addWidget(m_proxy, 1);
+    proxyRow->addWidget(browseFile);
     proxyRow->addWidget(browse);
 
     m_device = new QComboBox(this);
@@ -123,6 +128,16 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     warmupRow->addWidget(m_warmup, 1);
     warmupRow->addWidget(new QLabel(tr("Warm-up epochs"), this));
     warmupRow->addWidget(m_warmupEpochs, 1);
+    // What the step touches. For a pretrained model the last blocks: V's hidden states below them
+    // are computed once per run (the README's measurements), and the whole model is far slower.
+    m_scope = new QComboBox(this);
+    m_scope->setObjectName(QStringLiteral("scope"));
+    m_scope->setEditable(true);
+    m_scope->addItem(tr("all parameters"), QStringLiteral("all"));
+    m_scope->addItem(tr("language model"), QStringLiteral("language"));
+    for (int k : {2, 4, 8})
+        m_scope->addItem(tr("last %1 blocks").arg(k), QStringLiteral("last:%1").arg(k));
+    m_scope->setToolTip(tr("all, language or last:K (the last K decoder blocks)"));
     m_batch = new QSpinBox(this);
     m_batch->setRange(1, 4096);
     m_limit = new QSpinBox(this);
@@ -137,6 +152,7 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("Mode"), m_mode);
     form->addRow(tr("Step size η"), m_eta);
     form->addRow(tr("Step rule"), stepRow);
+    form->addRow(tr("Step touches"), m_scope);
     form->addRow(tr("Warm-up fraction"), warmupRow);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Score"), m_limit);
@@ -170,7 +186,15 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
         if (r.spec != proxySpec())
             return; // superseded by a newer choice
         m_modelOk = r.ok;
-        m_proxyStatus->setText(r.message);
+        m_proxyStatus->setText(r.textOnly ? r.message + tr(" — text only: the images are not read, so an image "
+                                                          "that does not match its text cannot be found")
+                                          : r.message);
+        if (r.ok && m_choosing && !resumeRunId() && r.pretrained) {
+            // Picked just now: the defaults that suit a pretrained proxy (as ostc score uses them).
+            setScope(QString::fromLatin1(kPretrainedScope));
+            m_warmup->setValue(0);
+        }
+        m_choosing = false;
         m_proxyStatus->setStyleSheet(r.ok ? QStringLiteral("color:#1f7a3a") : QStringLiteral("color:#c03030"));
         updateEnabled();
     });
@@ -185,6 +209,7 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
 ScoringDialog::~ScoringDialog() { m_check.waitForFinished(); }
 
 QString ScoringDialog::proxySpec() const { return m_proxy->currentData().toString(); }
+QString ScoringDialog::proxyStatus() const { return m_proxyStatus->text(); }
 
 RunSettings ScoringDialog::rememberedSettings()
 {
@@ -207,6 +232,7 @@ RunSettings ScoringDialog::rememberedSettings()
         s.warmupFraction = w;
     if (const int e = q.value(QStringLiteral("scoring/warmupEpochs")).toInt(&ok); ok && e >= 0)
         s.warmupEpochs = e;
+    s.parameterScope = text("scoring/scope", s.parameterScope);
     if (const int b = q.value(QStringLiteral("scoring/batchSize")).toInt(&ok); ok && b > 0)
         s.batchSize = b;
     if (const double h = q.value(QStringLiteral("scoring/referenceHoldout")).toDouble(&ok); ok && h > 0)
@@ -228,21 +254,54 @@ void ScoringDialog::remember() const
     q.setValue(QStringLiteral("scoring/stepRule"), QString::fromStdString(s.stepRule));
     q.setValue(QStringLiteral("scoring/warmupFraction"), s.warmupFraction);
     q.setValue(QStringLiteral("scoring/warmupEpochs"), qlonglong(s.warmupEpochs));
+    q.setValue(QStringLiteral("scoring/scope"), QString::fromStdString(s.parameterScope));
     q.setValue(QStringLiteral("scoring/batchSize"), qlonglong(s.batchSize));
     q.setValue(QStringLiteral("scoring/referenceHoldout"), s.referenceHoldout);
 }
 
 void ScoringDialog::chooseFolder()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Hugging Face model folder (Qwen2-VL)"));
-    if (dir.isEmpty())
-        return;
-    int i = m_proxy->findData(dir);
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Hugging Face model folder (Qwen2-VL, Qwen2, Llama, Qwen3)"));
+    if (!dir.isEmpty())
+        chooseModel(dir);
+}
+
+void ScoringDialog::chooseFile()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Model file"), QString(),
+                                                      tr("GGUF models (*.gguf);;All files (*)"));
+    if (!file.isEmpty())
+        chooseModel(file);
+}
+
+void ScoringDialog::chooseModel(const QString &spec)
+{
+    int i = m_proxy->findData(spec);
     if (i < 0) {
-        m_proxy->addItem(dir, dir);
+        m_proxy->addItem(spec, spec);
         i = m_proxy->count() - 1;
     }
-    m_proxy->setCurrentIndex(i);
+    m_choosing = true;
+    if (m_proxy->currentIndex() == i)
+        checkModel();
+    else
+        m_proxy->setCurrentIndex(i);
+}
+
+void ScoringDialog::setScope(const QString &scope)
+{
+    const int i = m_scope->findData(scope);
+    if (i >= 0)
+        m_scope->setCurrentIndex(i);
+    else
+        m_scope->setEditText(scope);
+}
+
+QString ScoringDialog::scope() const
+{
+    const int i = m_scope->findText(m_scope->currentText());
+    return i >= 0 ? m_scope->itemData(i).toString() : m_scope->currentText().trimmed();
 }
 
 void ScoringDialog::checkModel()
@@ -257,6 +316,8 @@ void ScoringDialog::checkModel()
         r.spec = spec;
         auto info = inspectModel(spec.toStdString());
         r.ok = info.ok();
+        r.textOnly = info.ok() && info->textOnly;
+        r.pretrained = info.ok() && info->pretrained;
         r.message = info.ok() ? QString::fromStdString(info->summary)
                               : QString::fromStdString(info.error().message);
         return r;
@@ -266,7 +327,7 @@ void ScoringDialog::checkModel()
 void ScoringDialog::updateEnabled()
 {
     const bool resuming = m_resume->isChecked();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_proxy, m_device, m_precision, m_mode, m_eta, m_warmup,
+    for (QWidget *w : std::initializer_list<QWidget *>{m_proxy, m_device, m_precision, m_mode, m_eta, m_warmup, m_scope,
                                                        m_batch, m_limit, m_refFile, m_refHoldout, m_refPath, m_holdout})
         w->setEnabled(!resuming);
     const bool fast = ScoringMode(m_mode->currentData().toInt()) == ScoringMode::Fast;
@@ -312,6 +373,7 @@ void ScoringDialog::setSettings(const RunSettings &s)
     m_stepRule->setCurrentIndex(step >= 0 ? step : 0);
     m_warmup->setValue(s.warmupFraction);
     m_warmupEpochs->setValue(int(s.warmupEpochs));
+    setScope(QString::fromStdString(s.parameterScope));
     m_batch->setValue(int(s.batchSize));
     m_limit->setValue(int(s.limit));
     m_holdout->setValue(s.referenceHoldout * 100.0);
@@ -380,6 +442,7 @@ RunSettings ScoringDialog::settings() const
     s.stepRule = s.mode == ScoringMode::Fast ? std::string("sgd") : m_stepRule->currentData().toString().toStdString();
     s.warmupFraction = m_warmup->value();
     s.warmupEpochs = m_warmupEpochs->value();
+    s.parameterScope = scope().toStdString();
     s.batchSize = m_batch->value();
     s.limit = m_limit->value();
     if (m_refFile->isChecked())

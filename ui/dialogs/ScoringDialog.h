@@ -26,6 +26,8 @@ namespace ost::ui {
 struct ModelCheck {
     QString spec;
     bool ok = false;
+    bool textOnly = false;
+    bool pretrained = false;
     QString message;
 };
 
@@ -48,6 +50,10 @@ public:
     RunSettings settings() const;
     std::optional<int64_t> resumeRunId() const;
     bool modelChecked() const { return m_modelOk; }
+    QString proxyStatus() const;
+    // What File…/Folder… do with the chosen path: adds it to the list and checks it; a pretrained
+    // model (GGUF, a Hugging Face folder) then gets its defaults (last 4 blocks, no warm-up).
+    void chooseModel(const QString &spec);
 
     // The defaults with what the last new run (QSettings) was started with.
     static RunSettings rememberedSettings();
@@ -55,6 +61,9 @@ public:
 private:
     void remember() const;
     void chooseFolder();
+    void chooseFile();
+    void setScope(const QString &scope);
+    QString scope() const;
     void checkModel();
     void updateEnabled();
     QString proxySpec() const;
@@ -75,6 +84,7 @@ private:
     QLabel *m_stepNote;
     QDoubleSpinBox *m_warmup;
     QSpinBox *m_warmupEpochs;
+    QComboBox *m_scope;
     QSpinBox *m_batch;
     QSpinBox *m_limit;
     QCheckBox *m_resume;
@@ -82,6 +92,7 @@ private:
     int64_t m_resumeRunId = 0;
     RunSettings m_resumeSettings;
     bool m_modelOk = false;
+    bool m_choosing = false; // the model was picked with File…/Folder… just now
     QFutureWatcher<ModelCheck> m_check;
 };
 
