@@ -40,7 +40,12 @@ function(ost_add_test name)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
-  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+  # Qt Test's own watchdog (300 s a function by default) must not fire before CTest's limit: on a
+  # timeout it forks to print a stack, and OpenBLAS's fork handler then waits forever for its
+  # threads (seen: a real-model test on a loaded machine hung instead of failing).
+  math(EXPR qt_timeout_ms "(${T_TIMEOUT} + 60) * 1000")
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
+                       ENVIRONMENT "QT_QPA_PLATFORM=offscreen;QTEST_FUNCTION_TIMEOUT=${qt_timeout_ms}")
   if(T_LABELS)
     set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   endif()

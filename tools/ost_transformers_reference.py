@@ -144,7 +144,12 @@ def cmd_score(args):
             for p, s in zip(params, saved):
                 p.copy_(s)
     seconds = time.time() - start
-    print(json.dumps({"samples": len(pool), "seconds": seconds, "samples_per_s": len(pool) / seconds,
+    # The settings go with the values, so the output is also a fixture (tests/ost/tst_real_ost.cpp).
+    print(json.dumps({"gguf": os.path.basename(args.gguf), "data": os.path.basename(args.data),
+                      "reference": os.path.basename(args.reference), "reference_max": args.reference_max,
+                      "max_tokens": args.max_tokens, "last": args.last, "lr": args.lr,
+                      "transformers": transformers.__version__, "torch": torch.__version__,
+                      "samples": len(pool), "seconds": seconds, "samples_per_s": len(pool) / seconds,
                       "reference_loss": base, "utilities": utilities, "first_order": first_order}, indent=1))
 
 
