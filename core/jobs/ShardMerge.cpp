@@ -1,5 +1,7 @@
 #include "core/jobs/ShardMerge.h"
 
+#include "core/ost/Attribution.h"
+
 #include "core/data/OutputGuard.h"
 #include "core/ost/RunSettings.h"
 
@@ -115,6 +117,14 @@ Result<MergeReport> mergeShardStores(ProjectStore &out, const std::vector<std::s
             if (Status s = out.addScores(m.info.id, rows); !s)
                 return Error{"merging " + path + ": " + s.error().message};
             report.scores += static_cast<int64_t>(rows.size());
+            // An exact run's per-reference attribution (shards share V); float32 copies through unchanged.
+            auto attributions = loadRunAttributions(in, r.id);
+            if (!attributions.ok())
+                return Error{"merging " + path + ": " + attributions.error().message};
+            if (attributions.value())
+                if (Status s = storeAttributions(out, m.info.id, (*attributions)->referenceIds, (*attributions)->deltas);
+                    !s)
+                    return Error{"merging " + path + ": " + s.error().message};
             for (const auto &key2 : {std::string("/errors"), std::string("/timings")})
                 if (auto b = in.blob("run/" + std::to_string(r.id) + key2))
                     out.putBlob("run/" + std::to_string(m.info.id) + key2 + "/shard-" + std::to_string(index), *b);

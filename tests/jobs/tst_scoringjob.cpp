@@ -327,6 +327,12 @@ private Q_SLOTS:
         // OST is per sample, so exact; batched baselines may differ in the last bits of a matmul.
         compareTables(table(*merged, run->id), table(*whole, wholeRun.value()), 1e-6);
         QCOMPARE(table(*merged, run->id).at("ost"), table(*whole, wholeRun.value()).at("ost"));
+        // The shards' per-reference attribution comes along (issue 12), equal to the unsharded run's.
+        const auto mergedAttribution = loadRunAttributions(*merged, run->id).takeValue();
+        const auto wholeAttribution = loadRunAttributions(*whole, wholeRun.value()).takeValue();
+        QVERIFY(mergedAttribution && wholeAttribution);
+        QCOMPARE(mergedAttribution->referenceIds, wholeAttribution->referenceIds);
+        QCOMPARE(mergedAttribution->deltas, wholeAttribution->deltas);
 
         auto partial = f.open("partial.ostproj");
         auto missing = mergeShardStores(*partial, {paths[0], paths[2]});
