@@ -221,6 +221,10 @@ void MainWindow::buildViews()
     m_tabs->addTab(m_table, tr("Table"));
     m_tabs->addTab(m_gallery, tr("Gallery"));
     m_tabs->addTab(m_review, tr("Review harmful"));
+    // The reference set V itself: how the pool's steps treat each reference problem. A tab, not a
+    // dock: its rows need the height (the bottom dock showed two of sixteen at 1280x800).
+    m_referenceSet = new ReferenceSetPanel(m_model, this);
+    m_tabs->addTab(m_referenceSet, tr("Reference set"));
 
     m_bannerText = new QLabel(this);
     m_banner = new QWidget(this);
@@ -319,14 +323,6 @@ void MainWindow::buildDocks()
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     tabifyDockWidget(histDock, logDock);
-
-    // The reference set V itself: how the pool's steps treat each reference problem.
-    m_referenceSet = new ReferenceSetPanel(m_model, this);
-    auto *refDock = new QDockWidget(tr("Reference set"), this);
-    refDock->setObjectName(QStringLiteral("referenceSetDock"));
-    refDock->setWidget(m_referenceSet);
-    addDockWidget(Qt::BottomDockWidgetArea, refDock);
-    tabifyDockWidget(histDock, refDock);
     histDock->raise();
 }
 
@@ -467,7 +463,7 @@ void MainWindow::setCurrentSample(int64_t index)
 
 void MainWindow::showView(View view)
 {
-    m_tabs->setCurrentIndex(view == View::Table ? 0 : view == View::Gallery ? 1 : 2);
+    m_tabs->setCurrentIndex(int(view)); // the tabs are in View's order
 }
 
 void MainWindow::updateEmptyStates()

@@ -41,7 +41,7 @@ class ThumbnailCache;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum class View { Table, Gallery, Review };
+    enum class View { Table, Gallery, Review, References };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;

@@ -118,6 +118,7 @@ void MainWindow::buildMenus()
     viewAction(tr("&Table"), Qt::Key_1, View::Table);
     viewAction(tr("&Gallery"), Qt::Key_2, View::Gallery);
     viewAction(tr("&Review Harmful"), Qt::Key_3, View::Review);
+    viewAction(tr("Re&ference Set"), Qt::Key_4, View::References);
     m_viewMenu->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         m_viewMenu->addAction(dock->toggleViewAction());

@@ -27,10 +27,11 @@ double hurtShare(const ReferenceBalance &r)
 }
 } // namespace
 
-void ReferenceBalanceModel::setSummary(std::optional<ReferenceSetSummary> summary)
+void ReferenceBalanceModel::setSummary(std::optional<ReferenceSetSummary> summary, QHash<QString, QString> questions)
 {
     beginResetModel();
     m_summary = std::move(summary);
+    m_questions = std::move(questions);
     endResetModel();
 }
 
@@ -55,10 +56,13 @@ QVariant ReferenceBalanceModel::data(const QModelIndex &index, int role) const
         case ColHurt: return qlonglong(r.hurt);
         case ColHurtShare: return sortKey ? QVariant(hurtShare(r)) : QVariant(QStringLiteral("%1 %").arg(100 * hurtShare(r), 0, 'f', 0));
         case ColMean: return sortKey ? QVariant(r.meanDelta) : QVariant(formatScore(r.meanDelta));
+        case ColQuestion: return m_questions.value(QString::fromStdString(r.referenceId));
         default: return {};
         }
     }
-    if (role == Qt::TextAlignmentRole && index.column() >= ColHelped)
+    if (role == Qt::ToolTipRole && index.column() == ColQuestion)
+        return m_questions.value(QString::fromStdString(r.referenceId));
+    if (role == Qt::TextAlignmentRole && index.column() >= ColHelped && index.column() <= ColMean)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && (index.column() == ColMean || index.column() == ColHurtShare))
         return r.meanDelta < 0 ? QColor(192, 48, 48) : QColor(42, 111, 184);
@@ -77,6 +81,7 @@ QVariant ReferenceBalanceModel::headerData(int section, Qt::Orientation orientat
         case ColHurt: return tr("Hurt by");
         case ColHurtShare: return tr("Hurt %");
         case ColMean: return tr("Mean ΔL");
+        case ColQuestion: return tr("Question");
         default: return {};
         }
     }
@@ -113,8 +118,9 @@ ReferenceSetPanel::ReferenceSetPanel(SampleTableModel *samples, QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(ReferenceBalanceModel::ColReference, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setStretchLastSection(true); // the question takes the rest
+    m_table->setWordWrap(false);
+    m_table->setColumnWidth(ReferenceBalanceModel::ColReference, 160);
     m_table->setAlternatingRowColors(true);
     m_table->sortByColumn(ReferenceBalanceModel::ColHurtShare, Qt::DescendingOrder);
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &i) { openReference(i.row()); });
@@ -177,7 +183,10 @@ void ReferenceSetPanel::refresh()
     const QString spec = m_groupBy->currentData().toString();
     std::optional<ReferenceSetSummary> summary = src->referenceSet(spec);
     m_table->setColumnHidden(ReferenceBalanceModel::ColGroup, spec.isEmpty());
-    m_model->setSummary(summary);
+    QHash<QString, QString> questions;
+    for (const Sample &r : src->references())
+        questions.insert(QString::fromStdString(r.id), QString::fromStdString(r.question()).simplified());
+    m_model->setSummary(summary, questions);
     if (!summary) {
         if (!src->referenceSetError().isEmpty())
             m_summaryText->setText(QStringLiteral("<span style='color:#c03030'>%1</span>")
@@ -213,13 +222,18 @@ void ReferenceSetPanel::refresh()
                     .arg(QString::fromStdString(best->referenceId).toHtmlEscaped())
                     .arg(best->hurt)
                     .arg(best->helped + best->hurt);
-        const int64_t lopsided = std::count_if(refs.begin(), refs.end(), [](const ReferenceBalance &r) {
-            return hurtShare(r) >= 0.8 || hurtShare(r) <= 0.2;
+        // A problem that most of the pool's steps make worse weighs against nearly every sample alike:
+        // an odd or mislabelled reference is the usual reason.
+        const int64_t hurtByMost = std::count_if(refs.begin(), refs.end(), [](const ReferenceBalance &r) {
+            return hurtShare(r) >= 0.8;
         });
-        if (lopsided > 0)
-            text += tr(" <span style='color:#a65a00'>%n problem(s) helped or hurt by at least 80 % of the pool: "
-                       "they weigh on every utility alike (an odd or mislabelled reference?).</span>",
-                       nullptr, int(lopsided));
+        if (hurtByMost == 1)
+            text += tr(" <span style='color:#a65a00'>1 problem is hurt by at least 80 % of the pool: an odd or "
+                       "mislabelled reference?</span>");
+        else if (hurtByMost > 1)
+            text += tr(" <span style='color:#a65a00'>%1 problems are hurt by at least 80 % of the pool: odd or "
+                       "mislabelled references?</span>")
+                        .arg(hurtByMost);
     }
     m_summaryText->setText(text);
 }

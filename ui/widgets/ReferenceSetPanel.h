@@ -1,5 +1,5 @@
 #pragma once
-// The reference set V itself (a dock): for each reference problem of the shown run, how many pool
+// The reference set V itself (a tab of the main window): for each reference problem of the shown run, how many pool
 // samples' steps lower its loss (help) and raise it (hurt), and the mean ΔL, sortable, with a line
 // that says whether V is balanced. The method's weak point is its dependence on V: a reference
 // problem that almost every sample hurts, or a group that only a few samples help, shows here.
@@ -7,6 +7,7 @@
 #include "core/ost/Attribution.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QWidget>
 
 #include <optional>
@@ -25,9 +26,10 @@ class SampleTableModel;
 class ReferenceBalanceModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { ColReference, ColGroup, ColHelped, ColHurt, ColHurtShare, ColMean, ColumnCount };
+    enum Column { ColReference, ColGroup, ColHelped, ColHurt, ColHurtShare, ColMean, ColQuestion, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
-    void setSummary(std::optional<ReferenceSetSummary> summary);
+    // `questions`: reference id -> its question, one line (empty until the references are read).
+    void setSummary(std::optional<ReferenceSetSummary> summary, QHash<QString, QString> questions = {});
     const std::optional<ReferenceSetSummary> &summary() const { return m_summary; }
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -36,6 +38,7 @@ public:
 
 private:
     std::optional<ReferenceSetSummary> m_summary;
+    QHash<QString, QString> m_questions;
 };
 
 class ReferenceSetPanel : public QWidget {
