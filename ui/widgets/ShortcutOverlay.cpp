@@ -95,6 +95,9 @@ void ShortcutOverlay::refresh()
     html += section(tr("Utility histogram"),
                     row(tr("Drag the black line"), tr("move the cut: samples right of it are kept")) +
                         row(tr("Type a share, Enter"), tr("keep the top share of the run's samples")));
+    html += section(tr("Why this sample and the reference set"),
+                    row(tr("Click a bar"), tr("open that reference problem beside the sample")) +
+                        row(tr("Double-click a reference"), tr("open it (Reference set tab)")));
     html += section(tr("Anywhere"),
                     row(QStringLiteral("?"), tr("this page")) +
                         row(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText),
