@@ -338,15 +338,24 @@ std::vector<std::string> ProjectStore::methods(int64_t runId) const
 
 // ---- blobs -------------------------------------------------------------------------------------
 
-Status ProjectStore::putBlob(const std::string &key, const std::string &bytes)
+namespace {
+
+Status insertBlob(sql::Db &db, const std::string &key, const std::string &bytes, const std::string &now)
 {
-    Lock lock(d->mutex);
-    auto q = d->db->query("INSERT INTO blobs(key, bytes, updated_at) VALUES (?, ?, ?) "
-                          "ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, updated_at = excluded.updated_at");
-    q.bind(1, key).bindBlobNoCopy(2, bytes).bind(3, isoTimeUtcNow());
+    auto q = db.query("INSERT INTO blobs(key, bytes, updated_at) VALUES (?, ?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, updated_at = excluded.updated_at");
+    q.bind(1, key).bindBlobNoCopy(2, bytes).bind(3, now);
     if (Status s = q.run(); !s.ok())
         return Error{s.error().message + " (blob '" + key + "', " + std::to_string(bytes.size()) + " bytes)"};
     return Status::success();
+}
+
+} // namespace
+
+Status ProjectStore::putBlob(const std::string &key, const std::string &bytes)
+{
+    Lock lock(d->mutex);
+    return insertBlob(*d->db, key, bytes, isoTimeUtcNow());
 }
 
 Status ProjectStore::putBlobs(const std::vector<std::pair<std::string, std::string>> &blobs)
@@ -358,13 +367,9 @@ Status ProjectStore::putBlobs(const std::vector<std::pair<std::string, std::stri
     if (!tx.begun().ok())
         return tx.begun();
     const std::string now = isoTimeUtcNow();
-    for (const auto &[key, bytes] : blobs) {
-        auto q = d->db->query("INSERT INTO blobs(key, bytes, updated_at) VALUES (?, ?, ?) "
-                              "ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, updated_at = excluded.updated_at");
-        q.bind(1, key).bindBlobNoCopy(2, bytes).bind(3, now);
-        if (Status s = q.run(); !s.ok())
-            return Error{s.error().message + " (blob '" + key + "', " + std::to_string(bytes.size()) + " bytes)"};
-    }
+    for (const auto &[key, bytes] : blobs)
+        if (Status s = insertBlob(*d->db, key, bytes, now); !s.ok())
+            return s;
     return tx.commit();
 }
 
