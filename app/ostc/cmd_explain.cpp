@@ -117,6 +117,14 @@ int run(Args &args)
     if (referenceView)
         return explainReferenceSet(*data.value(), *run, groupBy, referenceFile, json);
 
+    // Groups first: a misspelt field is refused before seconds of an on-demand step.
+    std::map<std::string, std::string> groups;
+    if (!groupBy.empty()) {
+        auto g = referenceGroupsOfRun("explain", *data.value(), *run->store, run->info.id, groupBy, referenceFile, code);
+        if (!g)
+            return code;
+        groups = std::move(*g);
+    }
     const std::string id = args.positional()[1];
     auto stored = ost::loadStoredAttribution(*run->store, run->info.id, id);
     if (!stored.ok())
@@ -138,13 +146,6 @@ int run(Args &args)
         if (!computed.ok())
             return fail("explain", computed.error().message, BadInput);
         attribution = computed.takeValue();
-    }
-    std::map<std::string, std::string> groups;
-    if (!groupBy.empty()) {
-        auto g = referenceGroupsOfRun("explain", *data.value(), *run->store, run->info.id, groupBy, referenceFile, code);
-        if (!g)
-            return code;
-        groups = std::move(*g);
     }
     const auto summary = ost::summarizeAttribution(attribution, static_cast<int>(top.value_or(3)), groups, groupBy);
     const std::string sentence = ost::describeAttribution(summary);

@@ -86,6 +86,8 @@ assert abs(mean - j["utility"]) <= 1e-9, (mean, j["utility"])
 assert abs(j["utility"] - exact["utility"]) <= 1e-6 * abs(exact["utility"]), (j["utility"], exact["utility"])
 assert j["run_utility"] is not None
 PY
+err=$("$OSTC" explain pool.jsonl p/1 --group-by subjet 2>&1 >/dev/null)
+[[ $? -eq 3 && $err == *"'subjet'"* && $err != *"computing"* ]] || fail "misspelt --group-by not refused first: $err"
 err=$("$OSTC" explain pool.jsonl --reference 2>&1 >/dev/null)
 [[ $? -eq 3 && $err == *"stored no per-reference attribution"* ]] || fail "--reference on a fast run: $err"
 
