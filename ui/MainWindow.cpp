@@ -25,6 +25,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -145,7 +146,12 @@ MainWindow::~MainWindow()
 void MainWindow::buildViews()
 {
     m_filterBar = new FilterBar(this);
-    connect(m_filterBar, &FilterBar::filterChanged, m_proxy, &SampleFilterProxy::setFilter);
+    connect(m_filterBar, &FilterBar::filterChanged, this, [this](const SampleFilter &f) {
+        const SampleFilter::Check before = m_proxy->filter().check;
+        m_proxy->setFilter(f);
+        if (f.check != before && f.check != SampleFilter::Check::Any)
+            showCheckColumn(int(f.check));
+    });
 
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
@@ -170,7 +176,7 @@ void MainWindow::buildViews()
         {SampleTableModel::ColRank, 52},      {SampleTableModel::ColLoss, 64},    {SampleTableModel::ColIfd, 64},
         {SampleTableModel::ColLength, 72},    {SampleTableModel::ColRandom, 64},  {SampleTableModel::ColHarmful, 66},
         {SampleTableModel::ColDecision, 66},  {SampleTableModel::ColTags, 90},    {SampleTableModel::ColProblems, 160},
-        {SampleTableModel::ColDuplicate, 120}, {SampleTableModel::ColImageCheck, 110}, {SampleTableModel::ColTokens, 60}};
+        {SampleTableModel::ColDuplicate, 150}, {SampleTableModel::ColImageCheck, 130}, {SampleTableModel::ColTokens, 60}};
     for (const auto &[col, w] : widths)
         m_table->setColumnWidth(col, w);
     m_table->setItemDelegateForColumn(SampleTableModel::ColId, new MiddleElideDelegate(m_table));
@@ -480,6 +486,25 @@ void MainWindow::updateEmptyStates()
         m_export->setEnabled(m_session);
     if (m_score)
         m_score->setEnabled(m_session && !m_scoring->isRunning());
+}
+
+void MainWindow::showCheckColumn(int check)
+{
+    // The check columns come last (at 1280 px they are off to the right, and scrolling to them hid
+    // the ids): a check filter moves the column it is about next to Decision, and "Duplicates only"
+    // sorts by the group so that each lies together.
+    using C = SampleFilter::Check;
+    const auto c = C(check);
+    const int column = c == C::ImageIssues                      ? SampleTableModel::ColImageCheck
+                       : c == C::OverCutoff || c == C::CutsImage ? SampleTableModel::ColTokens
+                                                                 : SampleTableModel::ColDuplicate;
+    if (c == C::Duplicates)
+        m_table->sortByColumn(SampleTableModel::ColDuplicate, Qt::AscendingOrder);
+    QHeaderView *h = m_table->horizontalHeader();
+    const int after = h->visualIndex(SampleTableModel::ColDecision) + 1;
+    if (h->visualIndex(column) > after)
+        h->moveSection(h->visualIndex(column), after);
+    m_table->horizontalScrollBar()->setValue(0);
 }
 
 void MainWindow::updateCheckColumns()

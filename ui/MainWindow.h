@@ -92,6 +92,7 @@ private:
     void updateEmptyStates();
     void updateStaleBanner();
     void updateCheckColumns();
+    void showCheckColumn(int check); // a SampleFilter::Check
     void scheduleStatsUpdate();
     void updateStats();
     void updateUndoActions();

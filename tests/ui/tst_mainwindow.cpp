@@ -5,6 +5,8 @@
 #include "UiTestData.h"
 
 
+#include "core/check/CheckResults.h"
+#include "core/check/DatasetCheck.h"
 #include "ui/MainWindow.h"
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/ScreenshotTaker.h"
@@ -18,6 +20,8 @@
 #include "ui/widgets/HistogramWidget.h"
 #include "ui/widgets/ReviewQueueWidget.h"
 
+#include <QComboBox>
+#include <QHeaderView>
 #include <QImage>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -54,6 +58,42 @@ private Q_SLOTS:
         auto store = ProjectStore::open(ProjectStore::defaultPathFor(m_path.toStdString()));
         QVERIFY(store.ok());
         QVERIFY(uitest::addFakeRun(*store.value(), N) > 0);
+    }
+
+    void checkColumnsFollowTheCheckReport()
+    {
+        // Without `ostc check` results the three check columns are hidden.
+        {
+            MainWindow w;
+            QVERIFY(showAndOpen(w, m_path));
+            QTRY_VERIFY(!w.session()->isLoadingChecks());
+            QVERIFY(w.table()->isColumnHidden(SampleTableModel::ColDuplicate));
+            QVERIFY(w.table()->isColumnHidden(SampleTableModel::ColTokens));
+        }
+        // With them (8 x 8 pictures: every image is tiny) they show, and choosing a check filter moves
+        // its column next to Decision (it was last, off to the right at 1280 px).
+        QTemporaryDir dir;
+        const QString path = uitest::writeDataset(dir.path(), 8);
+        {
+            auto opened = Dataset::open(path.toStdString());
+            QVERIFY(opened.ok());
+            auto store = ProjectStore::open(ProjectStore::defaultPathFor(path.toStdString()));
+            QVERIFY(store.ok());
+            auto report = checkDataset(*opened.value(), CheckOptions{});
+            QVERIFY(report.ok());
+            QVERIFY(saveCheckResults(*store.value(), report.value()).ok());
+        }
+        MainWindow w;
+        QVERIFY(showAndOpen(w, path));
+        QTRY_VERIFY(!w.table()->isColumnHidden(SampleTableModel::ColImageCheck));
+        QHeaderView *h = w.table()->horizontalHeader();
+        QVERIFY(h->visualIndex(SampleTableModel::ColImageCheck) > h->visualIndex(SampleTableModel::ColProblems));
+        auto *combo = w.filterBar()->findChild<QComboBox *>(QStringLiteral("checkFilter"));
+        QVERIFY(combo);
+        combo->setCurrentIndex(combo->findText(QStringLiteral("Image issues")));
+        QTRY_COMPARE(w.proxy()->rowCount(), 6); // the text-only s3 and s7 have no image
+        QCOMPARE(h->visualIndex(SampleTableModel::ColImageCheck), h->visualIndex(SampleTableModel::ColDecision) + 1);
+        QVERIFY(w.proxy()->index(0, SampleTableModel::ColImageCheck).data().toString().contains(QStringLiteral("tiny 64")));
     }
 
     void openAndBrowse()

@@ -45,8 +45,8 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_check->setObjectName(QStringLiteral("checkFilter"));
     m_check->addItems({tr("Any check"), tr("Duplicates only"), tr("Collapse duplicates"), tr("Image issues"),
                        tr("Over cutoff"), tr("Cuts image tokens"), tr("Any check flag")});
-    m_check->setItemData(1, tr("Every member of a duplicate group, the one collapsing keeps too; sort by the "
-                               "Duplicate column to see each group together"),
+    m_check->setItemData(1, tr("Every member of a duplicate group, the one collapsing keeps too, sorted by the "
+                               "Duplicate column so that each group lies together"),
                          Qt::ToolTipRole);
     m_check->setItemData(2, tr("One row per duplicate group: hides the members after the first"), Qt::ToolTipRole);
     m_check->setItemData(3, tr("Blurry, dark, light, low-information, odd-aspect, tiny or huge images"),
