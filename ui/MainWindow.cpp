@@ -33,6 +33,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -129,8 +130,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     m_layoutRestored = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1280, 800);
+    if (!settings.contains(QStringLiteral("window/geometry"))) {
+        // 1280×800, or less on a screen that small: the size excludes the window manager's frame, and
+        // 800 px on an 800 px screen put the status bar (where scoring shows its progress) off screen.
+        const QSize room = screen() ? screen()->availableGeometry().size() - QSize(16, 48) : QSize(1280, 800);
+        resize(QSize(1280, 800).boundedTo(room));
+    }
     updateEmptyStates();
     updateStats();
 }

@@ -34,11 +34,9 @@ Result<ModelFolderInfo> inspectModel(const std::string &spec)
             return config.error();
         if (!file.value()->find("tokenizer.ggml.tokens"))
             return Error{spec + ": no tokenizer in the GGUF metadata (tokenizer.ggml.tokens)"};
-        const auto name = file.value()->getString("general.name", "");
         ModelFolderInfo info;
         info.architecture = config->architecture;
-        info.summary = (name.ok() && !name.value().empty() ? name.value() + ": " : std::string()) + config->summary() +
-                       ", GGUF";
+        info.summary = config->summary() + ", GGUF"; // the file's own general.name is often a training tag
         info.parameterCount = config->parameterCount();
         info.textOnly = config->isTextOnly();
         info.pretrained = true;

@@ -24,6 +24,8 @@
 #include <QHeaderView>
 #include <QImage>
 #include <QPushButton>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -58,6 +60,19 @@ private Q_SLOTS:
         auto store = ProjectStore::open(ProjectStore::defaultPathFor(m_path.toStdString()));
         QVERIFY(store.ok());
         QVERIFY(uitest::addFakeRun(*store.value(), N) > 0);
+    }
+
+    // A first start (no saved geometry) opens at 1280×800 or the screen's size, whichever is
+    // smaller: at 1280×800 on a screen that size the window manager's frame pushed the status bar,
+    // where scoring shows its progress, off the bottom (the offscreen screen here is smaller still).
+    void firstWindowFitsTheScreen()
+    {
+        QSettings().remove(QStringLiteral("window/geometry"));
+        MainWindow w;
+        const QSize avail = w.screen()->availableGeometry().size();
+        QVERIFY2(w.width() <= avail.width() && w.height() <= avail.height(),
+                 qPrintable(QString("window %1x%2, screen %3x%4").arg(w.width()).arg(w.height()).arg(avail.width()).arg(avail.height())));
+        QVERIFY(w.width() <= 1280 && w.height() <= 800);
     }
 
     void checkColumnsFollowTheCheckReport()

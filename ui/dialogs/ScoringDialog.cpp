@@ -186,8 +186,8 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
         if (r.spec != proxySpec())
             return; // superseded by a newer choice
         m_modelOk = r.ok;
-        m_proxyStatus->setText(r.textOnly ? r.message + tr(" — text only: the images are not read, so an image "
-                                                          "that does not match its text cannot be found")
+        m_proxyStatus->setText(r.textOnly ? r.message + tr(" — text only: images are not read, so image–text "
+                                                          "mismatches go unseen")
                                           : r.message);
         if (r.ok && m_choosing && !resumeRunId() && r.pretrained) {
             // Picked just now: the defaults that suit a pretrained proxy (as ostc score uses them).
