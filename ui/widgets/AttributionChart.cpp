@@ -91,8 +91,11 @@ void AttributionChart::paintEvent(QPaintEvent *)
                                        : QRect(zero - len, row.top() + 3, std::max(len, 1), rh - 6);
         p.fillRect(bar, b.value >= 0 ? QColor(42, 111, 184) : QColor(192, 48, 48));
         p.setPen(QColor(90, 90, 90));
+        // The change of that reference's loss, signed as the sentence above says it ("hurts most:
+        // ref/8 (+0.00055)"): + raises it (a red bar), − lowers it. The bars themselves are ΔL_v.
+        const double lossChange = -b.value;
         p.drawText(QRect(plotRight + 4, row.top(), kValueWidth, rh), Qt::AlignLeft | Qt::AlignVCenter,
-                   formatScore(b.value));
+                   (lossChange > 0 ? QStringLiteral("+") : QString()) + formatScore(lossChange));
     }
     p.setPen(QColor(120, 120, 120));
     p.drawLine(zero, kMargin, zero, kMargin + int(m_bars.size()) * rh);

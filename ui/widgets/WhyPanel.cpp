@@ -52,8 +52,8 @@ WhyPanel::WhyPanel(SampleTableModel *model, QWidget *parent) : QWidget(parent), 
     m_scroll->setWidget(m_chart);
     m_scroll->setWidgetResizable(true);
     m_scroll->setFrameShape(QFrame::NoFrame);
-    m_hint = new QLabel(tr("Blue: the step on this sample lowers that reference's loss; red: raises it. "
-                           "Click a bar to open the reference problem."),
+    m_hint = new QLabel(tr("Blue: the step on this sample lowers that reference's loss; red: raises it (the "
+                           "number: by how much). Click a bar to open the reference problem."),
                         this);
     m_hint->setWordWrap(true);
     m_hint->setStyleSheet(QStringLiteral("color:#777"));
