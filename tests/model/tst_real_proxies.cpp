@@ -6,6 +6,8 @@
 #include "core/data/Dataset.h"
 #include "core/model/internal/VisionLanguageModel.h"
 
+#include "../RealModels.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -22,13 +24,6 @@ namespace {
 const std::string kFixture = std::string(OST_FIXTURE_DIR) + "/text_decoders/real_models.json";
 const std::string kPool = std::string(OST_SHARED_DIR) + "/data/mathv/pool-small.jsonl";
 
-std::string modelsDir()
-{
-    if (const char *d = std::getenv("OST_MODELS_DIR"))
-        return d;
-    const char *home = std::getenv("HOME");
-    return std::string(home ? home : "") + "/.cache/ost-curator/models";
-}
 
 std::vector<int64_t> idsOf(const torch::Tensor &t)
 {
@@ -50,7 +45,7 @@ private Q_SLOTS:
     void matchesTransformers()
     {
         QFETCH(QString, file);
-        const std::string path = modelsDir() + "/" + file.toStdString();
+        const std::string path = ost::testing::realModelsDir() + "/" + file.toStdString();
         if (!std::filesystem::exists(path))
             QSKIP(qPrintable("no " + QString::fromStdString(path) +
                              " (tools/fetch-pretrained.sh DIR fetches it; OST_MODELS_DIR=DIR points here)"));

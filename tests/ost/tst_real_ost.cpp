@@ -13,6 +13,8 @@
 #include "core/ost/internal/ExactOneStepScorer.h"
 #include "core/ost/internal/FastOneStepScorer.h"
 
+#include "../RealModels.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -28,13 +30,6 @@ namespace {
 const std::string kFixture = std::string(OST_FIXTURE_DIR) + "/text_decoders/real_ost_smollm2.json";
 const std::string kData = std::string(OST_SHARED_DIR) + "/data/gsm8k";
 
-std::string modelsDir()
-{
-    if (const char *d = std::getenv("OST_MODELS_DIR"))
-        return d;
-    const char *home = std::getenv("HOME");
-    return std::string(home ? home : "") + "/.cache/ost-curator/models";
-}
 
 } // namespace
 
@@ -46,7 +41,7 @@ private Q_SLOTS:
         std::ifstream in(kFixture);
         QVERIFY2(in, "tests/fixtures/text_decoders/real_ost_smollm2.json is missing");
         const auto fx = nlohmann::json::parse(in);
-        const std::string path = modelsDir() + "/" + fx["gguf"].get<std::string>();
+        const std::string path = ost::testing::realModelsDir() + "/" + fx["gguf"].get<std::string>();
         if (!std::filesystem::exists(path))
             QSKIP(qPrintable("no " + QString::fromStdString(path) +
                              " (tools/fetch-pretrained.sh DIR fetches it; OST_MODELS_DIR=DIR points here)"));
