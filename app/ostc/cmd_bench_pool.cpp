@@ -3,6 +3,7 @@
 // id,correct[,source,problem_id]), following the protocol of ../shared/README.md, with bootstrap
 // intervals and the ROC-AUC within each problem.
 #include "Command.h"
+#include "TerminalProgress.h"
 
 #include "core/common/Progress.h"
 #include "core/data/Dataset.h"
@@ -307,13 +308,6 @@ int runBench(Args &args, const std::string &name)
         return fail("bench pool", store.error().message);
 
     const auto wallStart = std::chrono::steady_clock::now();
-    auto progressTo = [&](const std::string &what) {
-        return [what](const ost::Progress &p) {
-            std::string line = what + " " + ost::formatProgress(p);
-            line.resize(std::max<size_t>(line.size(), 78), ' ');
-            std::cerr << "\r" << line << std::flush;
-        };
-    };
 
     // One run per setting; the first carries the baselines (they do not depend on the step).
     struct Setting {
@@ -349,7 +343,7 @@ int runBench(Args &args, const std::string &name)
                 std::cerr << setting.label << ": reusing run " << previous->id << "\n";
             resume = previous->id;
         }
-        auto runId = job.run(progressTo(setting.label), cancel, resume);
+        auto runId = job.run(terminalProgress(setting.label), cancel, resume);
         std::cerr << "\n";
         if (!runId.ok())
             return fail("bench pool", setting.label + ": " + runId.error().message);

@@ -1,6 +1,7 @@
 // `ostc bench synthetic`: the method's claim in miniature on the generated counting set with known
 // toxic samples: does OST find them, and does training on OST's top samples beat the alternatives?
 #include "Command.h"
+#include "TerminalProgress.h"
 
 #include "core/common/Progress.h"
 #include "core/data/Dataset.h"
@@ -173,13 +174,7 @@ int run(Args &args)
                   << "\n";
     ost::ScoringJob job(*pool.value(), *store.value(), rs);
     ost::CancelToken cancel;
-    auto runId = job.run(
-        [](const ost::Progress &p) {
-            std::string line = "scoring " + ost::formatProgress(p);
-            line.resize(std::max<size_t>(line.size(), 78), ' ');
-            std::cerr << "\r" << line << std::flush;
-        },
-        cancel, previous);
+    auto runId = job.run(terminalProgress("scoring"), cancel, previous);
     std::cerr << "\n";
     if (!runId.ok())
         return fail("bench synthetic", runId.error().message);

@@ -1,6 +1,7 @@
 // `ostc check DATASET`: the second signals beside the OST score: duplicate groups, image checks and
 // lengths against a training cutoff, printed and kept in the project store as "check:" tags.
 #include "Command.h"
+#include "TerminalProgress.h"
 
 #include "core/check/CheckResults.h"
 #include "core/check/DatasetCheck.h"
@@ -152,18 +153,7 @@ int run(Args &args)
     const ost::Dataset &ds = *opened.value();
 
     const bool bar = !args.has("--quiet") && ::isatty(STDERR_FILENO);
-    auto lastDraw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-    ost::ProgressCallback progress = [&](const ost::Progress &p) {
-        if (!bar)
-            return;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastDraw < std::chrono::milliseconds(200) && p.done < p.total)
-            return;
-        lastDraw = now;
-        std::string line = p.message + " " + ost::formatProgress(p);
-        line.resize(std::max<size_t>(line.size(), 72), ' ');
-        std::cerr << "\r" << line << std::flush;
-    };
+    const ost::ProgressCallback progress = bar ? terminalProgress() : ost::ProgressCallback();
     auto checked = ost::checkDataset(ds, o, progress);
     if (bar)
         std::cerr << "\r" << std::string(72, ' ') << "\r" << std::flush;

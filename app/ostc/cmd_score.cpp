@@ -1,5 +1,6 @@
 // `ostc score DATASET`: scores a dataset with OST (exact or fast) and the baselines into its project.
 #include "Command.h"
+#include "TerminalProgress.h"
 
 #include "core/common/Progress.h"
 #include "core/data/Dataset.h"
@@ -238,18 +239,7 @@ int run(Args &args)
     std::signal(SIGINT, onSigint);
     std::signal(SIGTERM, onSigint);
     const bool bar = !args.has("--quiet");
-    auto lastDraw = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-    ost::ProgressCallback progress = [&](const ost::Progress &p) {
-        if (!bar)
-            return;
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastDraw < std::chrono::milliseconds(200) && p.done < p.total)
-            return;
-        lastDraw = now;
-        std::string line = ost::formatProgress(p);
-        line.resize(std::max<size_t>(line.size(), 72), ' ');
-        std::cerr << "\r" << line << std::flush;
-    };
+    const ost::ProgressCallback progress = bar ? terminalProgress() : ost::ProgressCallback();
 
     const auto started = std::chrono::steady_clock::now();
     ost::ScoringJob job(*dataset.value(), store, s);
