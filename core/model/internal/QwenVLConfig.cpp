@@ -294,24 +294,35 @@ std::string QwenVLConfig::summary() const
     return s.str();
 }
 
+namespace {
+// The language model's fields, the same in a text-only config.json and a Qwen2-VL one.
+json languageModelFields(const QwenTextConfig &text)
+{
+    json j;
+    j["vocab_size"] = text.vocabSize;
+    j["hidden_size"] = text.hiddenSize;
+    j["intermediate_size"] = text.intermediateSize;
+    j["num_hidden_layers"] = text.numLayers;
+    j["num_attention_heads"] = text.numHeads;
+    j["num_key_value_heads"] = text.numKvHeads;
+    j["rms_norm_eps"] = text.rmsNormEps;
+    j["hidden_act"] = text.hiddenAct;
+    j["rope_theta"] = text.ropeTheta;
+    j["tie_word_embeddings"] = text.tieWordEmbeddings;
+    j["torch_dtype"] = "float32";
+    return j;
+}
+} // namespace
+
 std::string QwenVLConfig::toJson() const
 {
     if (isTextOnly()) {
         static const std::map<std::string, std::string> classes{
             {"qwen2", "Qwen2ForCausalLM"}, {"llama", "LlamaForCausalLM"}, {"qwen3", "Qwen3ForCausalLM"}};
-        json j;
+        json j = languageModelFields(text);
         j["architectures"] = {classes.at(architecture)};
         j["model_type"] = architecture;
-        j["vocab_size"] = text.vocabSize;
-        j["hidden_size"] = text.hiddenSize;
-        j["intermediate_size"] = text.intermediateSize;
-        j["num_hidden_layers"] = text.numLayers;
-        j["num_attention_heads"] = text.numHeads;
-        j["num_key_value_heads"] = text.numKvHeads;
         j["head_dim"] = text.headDim();
-        j["rms_norm_eps"] = text.rmsNormEps;
-        j["hidden_act"] = text.hiddenAct;
-        j["rope_theta"] = text.ropeTheta;
         if (text.ropeScaling.factor > 0)
             j["rope_scaling"] = {{"rope_type", "llama3"},
                                  {"factor", text.ropeScaling.factor},
@@ -320,8 +331,6 @@ std::string QwenVLConfig::toJson() const
                                  {"original_max_position_embeddings", text.ropeScaling.originalMaxPositions}};
         if (architecture != "qwen2")
             j["attention_bias"] = text.attentionBias;
-        j["tie_word_embeddings"] = text.tieWordEmbeddings;
-        j["torch_dtype"] = "float32";
         return j.dump(2);
     }
     json vj;
@@ -348,27 +357,16 @@ std::string QwenVLConfig::toJson() const
         vj["hidden_size"] = vision.outHiddenSize;
     }
 
-    json j;
+    json j = languageModelFields(text);
     j["architectures"] = {isQwen25() ? "Qwen2_5_VLForConditionalGeneration" : "Qwen2VLForConditionalGeneration"};
     j["model_type"] = architecture;
-    j["vocab_size"] = text.vocabSize;
-    j["hidden_size"] = text.hiddenSize;
-    j["intermediate_size"] = text.intermediateSize;
-    j["num_hidden_layers"] = text.numLayers;
-    j["num_attention_heads"] = text.numHeads;
-    j["num_key_value_heads"] = text.numKvHeads;
-    j["rms_norm_eps"] = text.rmsNormEps;
-    j["hidden_act"] = text.hiddenAct;
-    j["rope_theta"] = text.ropeTheta;
     j["rope_scaling"] = {{"type", "mrope"}, {"mrope_section", text.mropeSection}};
     j["max_position_embeddings"] = 32768;
-    j["tie_word_embeddings"] = text.tieWordEmbeddings;
     j["image_token_id"] = imageTokenId;
     j["video_token_id"] = videoTokenId;
     j["vision_start_token_id"] = visionStartTokenId;
     j["vision_end_token_id"] = visionEndTokenId;
     j["vision_config"] = vj;
-    j["torch_dtype"] = "float32";
     if (!tokenizerKind.empty())
         j["ost_tokenizer"] = tokenizerKind;
     return j.dump(2);
