@@ -8,6 +8,7 @@
 #include "core/jobs/internal/JobHooks.h"
 #include "core/jobs/internal/OutOfMemory.h"
 #include "core/jobs/internal/RunInputs.h"
+#include "core/store/StoredPaths.h"
 #include "core/jobs/internal/ScoringWorker.h"
 #include "core/ost/PoolSplit.h"
 #include "core/ost/internal/ProxyTrainer.h"
@@ -39,8 +40,8 @@ Result<RunContext> runContext(const ProjectStore &store, int64_t runId)
     return RunContext{*info, settings.takeValue()};
 }
 
-// The run's reference file now: as given, as stored (relative to the working folder), else relative
-// to the project file's folder, else by its file name beside the project.
+// The run's reference file now: as given, else where the store's path says (pathFromStore: relative
+// to the project file, or as older versions stored it), else by its file name beside the project.
 Result<std::string> locateReferenceFile(const RunContext &run, const std::string &storePath,
                                         const std::string &given)
 {
@@ -50,7 +51,7 @@ Result<std::string> locateReferenceFile(const RunContext &run, const std::string
                                      : Result<std::string>(Error{"reference file " + given + " not found"});
     const fs::path stored(run.settings.referencePath);
     const fs::path folder = fs::path(storePath).parent_path();
-    for (const fs::path &candidate : {stored, folder / stored, folder / stored.filename()})
+    for (const fs::path &candidate : {fs::path(pathFromStore(stored.string(), storePath)), folder / stored.filename()})
         if (fs::exists(candidate, ec))
             return candidate.string();
     return Error{"run " + std::to_string(run.info.id) + "'s reference file " + stored.string() +
