@@ -137,8 +137,8 @@ Result<Attribution> computeOnDemand(const Dataset &dataset, const ProjectStore &
         if (!checkpoint)
             return Error{"run " + std::to_string(run.info.id) + " warmed the proxy up, and its checkpoint (" + key +
                          ") is not in " + store.path()};
-        if (Status s = scoring::loadParameters(proxy.value().model->module(), *checkpoint); !s)
-            return Error{"warm-up checkpoint " + key + ": " + s.error().message};
+        if (Status s = jobs::loadWarmupCheckpoint(*proxy.value().model, run.settings, key, *checkpoint); !s)
+            return s.error();
     }
 
     static const JobHooks noHooks;

@@ -3,6 +3,7 @@
 #include "core/data/Dataset.h"
 #include "core/jobs/ScoringJob.h"
 #include "core/ost/internal/Hash.h"
+#include "core/ost/internal/ProxyTrainer.h"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -50,7 +51,26 @@ std::string warmupCheckpointKey(const RunSettings &s, const std::string &dataset
                         {"lr", s.warmupLearningRate}, {"epochs", s.warmupEpochs},
                         {"batch", s.batchSize},       {"limit", s.limit},
                         {"dataset", datasetHash},     {"reference", referenceHash}};
+    if (s.parameterScope != "all")
+        j["scope"] = s.parameterScope;
     return "warmup/" + scoring::hex64(scoring::fnv1a64(j.dump()));
+}
+
+Result<std::vector<scoring::ScopedParameter>> warmupParameters(model::VisionLanguageModel &model,
+                                                               const RunSettings &settings)
+{
+    return scoring::selectParameters(model, settings.parameterScope);
+}
+
+Status loadWarmupCheckpoint(model::VisionLanguageModel &model, const RunSettings &settings, const std::string &key,
+                            const std::string &bytes)
+{
+    auto params = warmupParameters(model, settings);
+    if (!params.ok())
+        return params.error();
+    if (Status s = scoring::loadParameters(params.value(), bytes); !s)
+        return Error{"warm-up checkpoint " + key + ": " + s.error().message};
+    return {};
 }
 
 std::optional<double> storedReferenceLoss(const ProjectStore &store, int64_t runId)

@@ -243,7 +243,11 @@ ScoringRun::Phase ScoringRun::warmUp()
             else
                 spdlog::warn("warm-up: sample {} left out: {}", m_ids[i], e.error().message);
         }
+        auto params = warmupParameters(*first.proxy().model, m_settings);
+        if (!params.ok())
+            return Error{"warm-up: " + params.error().message};
         scoring::TrainOptions o;
+        o.parameters = params.takeValue();
         o.learningRate = m_settings.warmupLearningRate;
         o.epochs = m_settings.warmupEpochs;
         o.batchSize = m_settings.batchSize;
@@ -263,13 +267,17 @@ ScoringRun::Phase ScoringRun::warmUp()
             return Error{"warm-up: " + steps.error().message};
         if (stopped)
             return Next::Cancelled;
-        spdlog::info("warm-up: {} steps on {} samples", steps.value(), train.size());
-        checkpoint = scoring::saveParameters(first.proxy().model->module());
-        m_store.putBlob(key, *checkpoint);
+        spdlog::info("warm-up: {} steps on {} samples ({} parameter tensors of scope {})", steps.value(), train.size(),
+                     o.parameters.size(), m_settings.parameterScope);
+        checkpoint = scoring::saveParameters(o.parameters);
+        // Unstored, a resume would warm up again and could score from another θ: say so, now.
+        if (Status s = m_store.putBlob(key, *checkpoint); !s)
+            return Error{"warm-up checkpoint " + key + " (" + std::to_string(checkpoint->size() >> 20) +
+                         " MiB) could not be stored in " + m_store.path() + ": " + s.error().message};
     }
     for (auto &w : m_workers)
-        if (Status s = scoring::loadParameters(w->proxy().model->module(), *checkpoint); !s)
-            return Error{"warm-up checkpoint " + key + ": " + s.error().message};
+        if (Status s = loadWarmupCheckpoint(*w->proxy().model, m_settings, key, *checkpoint); !s)
+            return s.error();
     return Next::Go;
 }
 

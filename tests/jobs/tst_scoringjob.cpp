@@ -8,6 +8,8 @@
 #include "core/jobs/internal/JobHooks.h"
 #include "core/ost/Attribution.h"
 #include "core/ost/PoolSplit.h"
+#include "core/ost/internal/ParameterScope.h"
+#include "core/ost/internal/ProxyTrainer.h"
 
 #include <QTemporaryDir>
 #include <nlohmann/json.hpp>
@@ -446,6 +448,47 @@ private Q_SLOTS:
         QVERIFY(warmupRate);
         QCOMPARE(QString::fromStdString(formatProgress({0, 0, 0, -1, "loading the proxy on cpu"})),
                  QStringLiteral("loading the proxy on cpu…"));
+    }
+
+    // The warm-up trains the parameters the step touches and stores only those: it used to train the
+    // whole model and store it, 2 GB for Qwen2.5-0.5B in fp32 (more than one SQLite blob holds; the
+    // failed write went unnoticed and every resume warmed up again).
+    void warmUpTrainsAndStoresOnlyTheStepScope()
+    {
+        Fixture f;
+        RunSettings s = settings();
+        s.parameterScope = "last:1"; // ToyModel has blocks 0 and 1
+        auto store = f.open("scope.ostproj");
+        ScoringJob job(f.dataset, *store, s);
+        job.setHooks(toyHooks());
+        CancelToken token;
+        auto run = job.run({}, token);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        const auto checkpoints = store->blobsWithPrefix("warmup/");
+        QCOMPARE(checkpoints.size(), size_t(1));
+        const std::string &bytes = checkpoints.begin()->second;
+
+        ToyModel fresh(s.seed + 1); // what toyHooks loads
+        auto lastBlock = scoring::selectParameters(fresh, "last:1");
+        auto everything = scoring::selectParameters(fresh, "all");
+        QVERIFY(lastBlock.ok() && everything.ok());
+        const auto before = scoring::snapshot(lastBlock.value());
+        QVERIFY(scoring::loadParameters(lastBlock.value(), bytes).ok());
+        bool trained = false;
+        for (size_t i = 0; i < before.size(); ++i)
+            trained = trained || !torch::equal(before[i], lastBlock.value()[i].tensor);
+        QVERIFY(trained);
+        const Status whole = scoring::loadParameters(everything.value(), bytes);
+        QVERIFY(!whole.ok()); // block 0 and the embeddings are not in it
+        QVERIFY2(whole.error().message.find("has no tensor") != std::string::npos, whole.error().message.c_str());
+
+        // Another scope is another θ: its own checkpoint, not this one.
+        RunSettings all = s;
+        all.parameterScope = "all";
+        ScoringJob second(f.dataset, *store, all);
+        second.setHooks(toyHooks());
+        QVERIFY(second.run({}, token).ok());
+        QCOMPARE(store->blobsWithPrefix("warmup/").size(), size_t(2));
     }
 
     void outOfMemoryOnTheReferenceSetRetriesInHalves()

@@ -386,6 +386,48 @@ private Q_SLOTS:
         ToyModel bigger(1, 3);
         QVERIFY(!scoring::loadParameters(bigger.module(), blob).ok()); // block2 missing: named error
     }
+
+    // Training a scope changes only its parameters, computes no gradient outside it, and leaves every
+    // parameter trainable afterwards (the step's scope selection reads requires_grad).
+    void trainerTrainsOnlyTheGivenParameters()
+    {
+        ToyModel m(1, 3);
+        const auto enc = encodeAll(candidates(12));
+        auto scope = scoring::selectParameters(m, "last:1");
+        QVERIFY(scope.ok());
+        const auto all = m.module().parameters(); // live, not allParams' copies
+        std::vector<torch::Tensor> before;
+        for (const auto &p : all)
+            before.push_back(p.detach().clone());
+        scoring::TrainOptions o;
+        o.learningRate = 1e-2;
+        o.batchSize = 4;
+        o.parameters = scope.value();
+        QCOMPARE(scoring::trainProxy(m, enc, o, [](const auto &s) { return toyCollate(s); }).value(), int64_t(3));
+        int changed = 0;
+        for (size_t i = 0; i < all.size(); ++i) {
+            const bool inScope = std::any_of(scope.value().begin(), scope.value().end(),
+                                             [&](const auto &p) { return p.tensor.is_same(all[i]); });
+            const bool moved = !torch::equal(before[i], all[i]);
+            QCOMPARE(moved, inScope);
+            changed += moved;
+            QVERIFY(all[i].requires_grad());
+            QVERIFY(!all[i].grad().defined() || inScope); // no gradient computed below the scope
+        }
+        QCOMPARE(changed, int(scope.value().size()));
+
+        const std::string blob = scoring::saveParameters(scope.value());
+        ToyModel other(99, 3);
+        auto otherScope = scoring::selectParameters(other, "last:1");
+        QVERIFY(scoring::loadParameters(otherScope.value(), blob).ok());
+        for (size_t i = 0; i < otherScope.value().size(); ++i)
+            QVERIFY(torch::equal(otherScope.value()[i].tensor, scope.value()[i].tensor));
+        const Status missing = scoring::loadParameters(other.module(), blob);
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.error().message.find("block0") != std::string::npos ||
+                     missing.error().message.find("has no tensor") != std::string::npos,
+                 missing.error().message.c_str());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstOneStep)

@@ -5,6 +5,7 @@
 #include "core/common/Result.h"
 #include "core/data/Sample.h"
 #include "core/model/internal/VisionLanguageModel.h"
+#include "core/ost/internal/ParameterScope.h"
 #include "core/ost/RunSettings.h"
 #include "core/store/ProjectStore.h"
 
@@ -22,9 +23,21 @@ std::string hashOfSamples(const std::vector<Sample> &samples);
 Result<std::vector<Sample>> loadReferenceFile(const std::string &path, const RunSettings &settings);
 
 // The store key of the warm-up checkpoint: everything that shapes θ, but not how it is then scored
-// (mode, η, step rule, scope, shard), so exact and fast runs of one project share it.
+// (mode, η, step rule, shard), so exact and fast runs of one project share it. The warm-up trains the
+// step's scope (warmupParameters), so a scope other than "all" is part of the key; "all" is left
+// out so checkpoints of earlier versions (which always trained everything) are still found.
 std::string warmupCheckpointKey(const RunSettings &settings, const std::string &datasetHash,
                                 const std::string &referenceHash);
+
+// The parameters the warm-up trains and its checkpoint holds: those the run's step touches
+// (settings.parameterScope). A pretrained proxy then keeps its other weights as loaded, and the
+// checkpoint of scope last:4 is those blocks, not the whole model.
+Result<std::vector<scoring::ScopedParameter>> warmupParameters(model::VisionLanguageModel &model,
+                                                               const RunSettings &settings);
+
+// Puts a stored warm-up checkpoint (`key`, its bytes) into `model`; the error names the key.
+Status loadWarmupCheckpoint(model::VisionLanguageModel &model, const RunSettings &settings, const std::string &key,
+                            const std::string &bytes);
 
 // L_V(θ) stored with run `runId` (ScoringJob::referenceLossBlobKey); nullopt when absent or unreadable.
 std::optional<double> storedReferenceLoss(const ProjectStore &store, int64_t runId);

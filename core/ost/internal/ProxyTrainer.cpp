@@ -8,6 +8,89 @@
 
 namespace ost::scoring {
 
+namespace {
+
+// Turns requires_grad off for every parameter outside `kept` (none when `kept` is empty) and back on
+// when it goes: training only a scope then neither computes nor stores gradients below it.
+class FrozenOutside {
+public:
+    FrozenOutside(torch::nn::Module &module, const std::vector<torch::Tensor> &kept)
+    {
+        if (kept.empty())
+            return;
+        for (auto &p : module.parameters()) {
+            const bool inScope = std::any_of(kept.begin(), kept.end(), [&](const torch::Tensor &k) { return k.is_same(p); });
+            if (p.requires_grad() && !inScope) {
+                p.requires_grad_(false);
+                m_frozen.push_back(p);
+            }
+        }
+    }
+    ~FrozenOutside()
+    {
+        for (auto &p : m_frozen)
+            p.requires_grad_(true);
+    }
+    FrozenOutside(const FrozenOutside &) = delete;
+    FrozenOutside &operator=(const FrozenOutside &) = delete;
+
+private:
+    std::vector<torch::Tensor> m_frozen;
+};
+
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+std::string writeArchive(const NamedTensors &tensors)
+{
+    torch::serialize::OutputArchive archive;
+    for (const auto &[name, tensor] : tensors)
+        archive.write(name, tensor.detach().cpu(), /*is_buffer=*/name.rfind("buffer:", 0) == 0);
+    std::ostringstream out;
+    archive.save_to(out);
+    return out.str();
+}
+
+Status readArchive(const NamedTensors &targets, const std::string &bytes)
+{
+    torch::serialize::InputArchive archive;
+    try {
+        std::istringstream in(bytes);
+        archive.load_from(in);
+    } catch (const std::exception &e) {
+        return Error{std::string("checkpoint is not readable: ") + e.what()};
+    }
+    torch::NoGradGuard noGrad;
+    for (const auto &[key, target] : targets) {
+        torch::Tensor value;
+        if (!archive.try_read(key, value))
+            return Error{"checkpoint has no tensor '" + key + "'"};
+        if (value.sizes() != target.sizes())
+            return Error{"checkpoint tensor '" + key + "' has the wrong shape"};
+        target.copy_(value);
+    }
+    return {};
+}
+
+NamedTensors everything(torch::nn::Module &module)
+{
+    NamedTensors out;
+    for (const auto &p : module.named_parameters(true))
+        out.emplace_back(p.key(), p.value());
+    for (const auto &b : module.named_buffers(true))
+        out.emplace_back("buffer:" + b.key(), b.value());
+    return out;
+}
+
+NamedTensors named(const std::vector<ScopedParameter> &params)
+{
+    NamedTensors out;
+    for (const auto &p : params)
+        out.emplace_back(p.name, p.tensor);
+    return out;
+}
+
+} // namespace
+
 Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<model::EncodedSample> &samples,
                            const TrainOptions &options, const CollateFn &collate,
                            const std::function<bool(const TrainStep &)> &onStep)
@@ -21,11 +104,15 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
         total = std::min(total, options.maxSteps);
 
     auto &module = model.module();
-    module.train();
     std::vector<torch::Tensor> params;
-    for (auto &p : module.parameters())
-        if (p.requires_grad())
-            params.push_back(p);
+    for (const auto &p : options.parameters)
+        params.push_back(p.tensor);
+    FrozenOutside frozen(module, params);
+    if (params.empty())
+        for (auto &p : module.parameters())
+            if (p.requires_grad())
+                params.push_back(p);
+    module.train();
     torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(options.learningRate).weight_decay(0.0));
 
     std::vector<size_t> order(samples.size());
@@ -68,44 +155,15 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
     return step;
 }
 
-std::string saveParameters(torch::nn::Module &module)
-{
-    torch::serialize::OutputArchive archive;
-    for (const auto &p : module.named_parameters(true))
-        archive.write(p.key(), p.value().detach().cpu());
-    for (const auto &b : module.named_buffers(true))
-        archive.write("buffer:" + b.key(), b.value().detach().cpu(), /*is_buffer=*/true);
-    std::ostringstream out;
-    archive.save_to(out);
-    return out.str();
-}
+std::string saveParameters(torch::nn::Module &module) { return writeArchive(everything(module)); }
 
-Status loadParameters(torch::nn::Module &module, const std::string &bytes)
+Status loadParameters(torch::nn::Module &module, const std::string &bytes) { return readArchive(everything(module), bytes); }
+
+std::string saveParameters(const std::vector<ScopedParameter> &params) { return writeArchive(named(params)); }
+
+Status loadParameters(const std::vector<ScopedParameter> &params, const std::string &bytes)
 {
-    torch::serialize::InputArchive archive;
-    try {
-        std::istringstream in(bytes);
-        archive.load_from(in);
-    } catch (const std::exception &e) {
-        return Error{std::string("checkpoint is not readable: ") + e.what()};
-    }
-    torch::NoGradGuard noGrad;
-    auto copyInto = [&](const std::string &key, torch::Tensor target) -> Status {
-        torch::Tensor value;
-        if (!archive.try_read(key, value))
-            return Error{"checkpoint has no tensor '" + key + "'"};
-        if (value.sizes() != target.sizes())
-            return Error{"checkpoint tensor '" + key + "' has the wrong shape"};
-        target.copy_(value);
-        return {};
-    };
-    for (const auto &p : module.named_parameters(true))
-        if (Status s = copyInto(p.key(), p.value()); !s)
-            return s;
-    for (const auto &b : module.named_buffers(true))
-        if (Status s = copyInto("buffer:" + b.key(), b.value()); !s)
-            return s;
-    return {};
+    return readArchive(named(params), bytes);
 }
 
 } // namespace ost::scoring

@@ -4,6 +4,7 @@
 // warm-up checkpoint can live in the project store as a blob.
 #include "core/common/Result.h"
 #include "core/model/internal/VisionLanguageModel.h"
+#include "core/ost/internal/ParameterScope.h"
 
 #include <functional>
 #include <string>
@@ -24,6 +25,9 @@ struct TrainOptions {
     // synthetic` use it: at a constant rate the final model depended on where training happened to
     // stop (the same 200 samples in another order moved held-out accuracy by up to 0.19).
     bool cosineDecay = false;
+    // The parameters to train (a run's step scope); empty: every trainable one. The others are
+    // frozen for the training, so its backward stops where they begin.
+    std::vector<ScopedParameter> parameters;
 };
 
 struct TrainStep {
@@ -42,5 +46,11 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
 // All parameters and buffers by name, through torch's archive format.
 std::string saveParameters(torch::nn::Module &module);
 Status loadParameters(torch::nn::Module &module, const std::string &bytes);
+// Only `params` by name (a warm-up of scope last:4 keeps those blocks, not a copy of the whole
+// model: fp32 Qwen2.5-0.5B is 2 GB, more than one SQLite blob may hold). Loading fails, naming
+// the tensor, when one of `params` is missing or shaped differently; a checkpoint of every
+// parameter (saveParameters(module)) loads too.
+std::string saveParameters(const std::vector<ScopedParameter> &params);
+Status loadParameters(const std::vector<ScopedParameter> &params, const std::string &bytes);
 
 } // namespace ost::scoring
