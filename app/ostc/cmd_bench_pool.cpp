@@ -66,7 +66,7 @@ options:
                       pretrained proxy, all for builtin-tiny)
   --warmup F          warm-up share of the draw (default 0: a pretrained proxy is not warmed up)
   --warmup-epochs N   passes over the warm-up share (default 1)
-  --warmup-lr X       warm-up learning rate (default 1e-3)
+  --warmup-lr X       warm-up learning rate (default 1e-3; 1e-5 for a .gguf proxy)
   --bootstrap B       bootstrap resamples for the intervals (default 1000)
   --seed S            draw, warm-up and random-baseline seed (default 0)
   --keep DIR          keep the draw and its project store in DIR: a rerun with the same options
@@ -204,10 +204,11 @@ int runBench(Args &args, const std::string &name)
     s.chatTemplate = args.value("--template", "");
     s.device = args.value("--device", "cpu");
     s.batchSize = args.integer("--batch").value_or(8);
-    s.parameterScope = args.value("--scope", s.proxy == "builtin-tiny" ? "all" : "last:4");
+    const ost::RunSettings defaults = ost::defaultSettingsFor(s.proxy);
+    s.parameterScope = args.value("--scope", s.proxy == "builtin-tiny" ? "all" : ost::kPretrainedScope);
     s.warmupFraction = args.number("--warmup").value_or(0.0);
     s.warmupEpochs = args.integer("--warmup-epochs").value_or(1);
-    s.warmupLearningRate = args.number("--warmup-lr").value_or(1e-3);
+    s.warmupLearningRate = args.number("--warmup-lr").value_or(defaults.warmupLearningRate);
     s.seed = static_cast<uint64_t>(args.integer("--seed").value_or(0));
     const int draws = static_cast<int>(args.integer("--bootstrap").value_or(1000));
     const std::vector<std::string> modes = splitList(args.value("--modes", "exact,fast"));

@@ -41,7 +41,7 @@ options:
   --scope S           all (default; last:4 for a .gguf proxy), language, last:K (last K decoder blocks;
                       V's hidden states below them are computed once per run); --params S is the older name
   --warmup F          share of the pool the proxy trains on first (default 0.05, 0 for a .gguf proxy; 0 = none)
-  --warmup-lr X       warm-up learning rate (default 1e-3)
+  --warmup-lr X       warm-up learning rate (default 1e-3; 1e-5 for a .gguf proxy)
   --warmup-epochs N   passes over the warm-up share (default 1). A proxy that starts from random
                       weights (builtin-tiny) needs several: see `ostc bench learning`
   --batch N           samples per batch (default 8; halves itself on out-of-memory)
@@ -129,11 +129,11 @@ int run(Args &args)
     s.mode = mode == "fast" ? ost::ScoringMode::Fast : ost::ScoringMode::Exact;
     s.learningRate = args.number("--lr").value_or(s.learningRate);
     s.stepRule = args.value("--step", s.stepRule);
-    const bool pretrained = ost::isPretrainedProxyFile(s.proxy);
-    s.parameterScope = args.value("--scope", args.value("--params", pretrained ? ost::kPretrainedScope : s.parameterScope));
+    const ost::RunSettings defaults = ost::defaultSettingsFor(s.proxy);
+    s.parameterScope = args.value("--scope", args.value("--params", defaults.parameterScope));
     s.chatTemplate = args.value("--template", "");
-    s.warmupFraction = args.number("--warmup").value_or(pretrained ? 0.0 : s.warmupFraction);
-    s.warmupLearningRate = args.number("--warmup-lr").value_or(s.warmupLearningRate);
+    s.warmupFraction = args.number("--warmup").value_or(defaults.warmupFraction);
+    s.warmupLearningRate = args.number("--warmup-lr").value_or(defaults.warmupLearningRate);
     s.warmupEpochs = args.integer("--warmup-epochs").value_or(s.warmupEpochs);
     s.batchSize = args.integer("--batch").value_or(s.batchSize);
     s.maxTokens = args.integer("--max-tokens").value_or(s.maxTokens);

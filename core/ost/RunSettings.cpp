@@ -97,4 +97,16 @@ bool isPretrainedProxyFile(const std::string &proxy)
     return proxy.size() > 5 && proxy.compare(proxy.size() - 5, 5, ".gguf") == 0;
 }
 
+RunSettings defaultSettingsFor(const std::string &proxy)
+{
+    RunSettings s;
+    s.proxy = proxy;
+    if (isPretrainedProxyFile(proxy)) {
+        s.parameterScope = kPretrainedScope;
+        s.warmupFraction = 0;
+        s.warmupLearningRate = kPretrainedWarmupLearningRate;
+    }
+    return s;
+}
+
 } // namespace ost

@@ -49,8 +49,15 @@ std::string modeName(ScoringMode m); // "exact" / "fast"
 
 // The defaults for a pretrained proxy file (a .gguf): no warm-up (it already knows language; a warm-up
 // on a toxic pool moves it towards the pool), and the step on the last 4 blocks, whose V prefix is
-// cached (measured: README "Real pretrained proxies"). Applied only where the user set nothing.
+// cached (measured: README "Real pretrained proxies"). Should a warm-up be asked for, AdamW at
+// 1e-5, a fine-tuning rate: the 1e-3 that suits builtin-tiny trained from scratch moves every
+// weight of the scope by ~1e-3 per step, as large as many of the pretrained weights themselves.
 bool isPretrainedProxyFile(const std::string &proxy);
 constexpr const char *kPretrainedScope = "last:4";
+constexpr double kPretrainedWarmupLearningRate = 1e-5;
+
+// RunSettings{} with `proxy`, and for a pretrained proxy file the defaults above: what ostc score,
+// ostc bench pool and the scoring dialog start from, each then applying what the user set.
+RunSettings defaultSettingsFor(const std::string &proxy);
 
 } // namespace ost

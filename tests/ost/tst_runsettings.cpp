@@ -14,6 +14,23 @@ private Q_SLOTS:
         QCOMPARE(std::string(ost::kPretrainedScope), std::string("last:4"));
     }
 
+    // What ostc score, bench pool and the scoring dialog start from: a .gguf proxy gets the last 4
+    // blocks, no warm-up and a fine-tuning warm-up rate; anything else RunSettings{}'s values.
+    void defaultsPerProxy()
+    {
+        const ost::RunSettings plain;
+        const ost::RunSettings tiny = ost::defaultSettingsFor("builtin-tiny");
+        QCOMPARE(tiny.proxy, std::string("builtin-tiny"));
+        QCOMPARE(tiny.parameterScope, plain.parameterScope);
+        QCOMPARE(tiny.warmupFraction, plain.warmupFraction);
+        QCOMPARE(tiny.warmupLearningRate, plain.warmupLearningRate);
+        const ost::RunSettings gguf = ost::defaultSettingsFor("/m/SmolLM2-135M-Instruct.Q4_1.gguf");
+        QCOMPARE(gguf.parameterScope, std::string("last:4"));
+        QCOMPARE(gguf.warmupFraction, 0.0);
+        QCOMPARE(gguf.warmupLearningRate, 1e-5);
+        QVERIFY(gguf.warmupLearningRate < plain.warmupLearningRate);
+    }
+
     void roundTrip()
     {
         ost::RunSettings s;

@@ -151,6 +151,9 @@ private Q_SLOTS:
         QCOMPARE(d.settings().proxy, gguf.toStdString());
         QCOMPARE(d.settings().parameterScope, std::string(kPretrainedScope));
         QCOMPARE(d.settings().warmupFraction, 0.0);
+        // A warm-up asked for then trains at a fine-tuning rate, not builtin-tiny's 1e-3 (the dialog
+        // has no field for it; it used 1e-3 for every proxy).
+        QCOMPARE(d.settings().warmupLearningRate, kPretrainedWarmupLearningRate);
         QVERIFY2(d.proxyStatus().contains(QStringLiteral("GGUF")) && d.proxyStatus().contains(QStringLiteral("text only")),
                  qPrintable(d.proxyStatus()));
 

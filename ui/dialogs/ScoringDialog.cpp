@@ -432,8 +432,8 @@ RunSettings ScoringDialog::settings() const
             s.referencePath = m_refPath->text().trimmed().toStdString();
         return s;
     }
-    RunSettings s;
-    s.proxy = proxySpec().toStdString();
+    // The proxy's defaults for what the dialog does not show (a pretrained file's warm-up rate).
+    RunSettings s = defaultSettingsFor(proxySpec().toStdString());
     s.device = m_device->currentText().toStdString();
     s.precision = m_precision->currentText().toStdString();
     s.mode = ScoringMode(m_mode->currentData().toInt());
