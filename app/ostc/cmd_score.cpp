@@ -90,30 +90,6 @@ std::vector<std::string> splitList(const std::string &text)
     return out;
 }
 
-// The job stores the settings it was given, the reference as an absolute path; the run keeps it
-// relative to the project file instead (pathForStore), so the app started in another folder, or the
-// project folder moved, still finds it. Done once the job has returned: while it runs it writes its
-// settings back with every status change. A resumed run keeps its stored settings in the job, so only
-// a run of an older version (the path as typed) is converted then.
-ost::Status storeReferenceRelative(ost::ProjectStore &store, int64_t runId, const std::string &projectPath,
-                                   const std::string &openedReference)
-{
-    auto info = store.run(runId);
-    if (!info)
-        return ost::Status::success();
-    auto settings = ost::RunSettings::fromJson(info->settingsJson);
-    if (!settings.ok() || settings->referencePath.empty())
-        return ost::Status::success();
-    // From the path the job opened (absolute), not the stored one: a run of an older version stored it
-    // relative to the folder that ostc ran in then.
-    const std::string stored = ost::pathForStore(openedReference, projectPath);
-    if (stored == settings->referencePath)
-        return ost::Status::success();
-    settings->referencePath = stored;
-    info->settingsJson = settings->toJson();
-    return store.updateRun(*info);
-}
-
 int run(Args &args)
 {
     if (args.positional().size() != 1)
@@ -185,24 +161,9 @@ int run(Args &args)
         return fail("score", opened.error().message, BadInput);
     ost::ProjectStore &store = **opened;
 
-    // The reference as the run stores it (relative to the project file, see StoredPaths.h) and as the
-    // job opens it (absolute: the job reads it relative to the working folder).
-    const std::string typedReference = s.referencePath;
-    const std::string storedReference = ost::pathForStore(typedReference, projectPath);
-    s.referencePath = ost::pathFromStore(storedReference, projectPath);
-    // The run with these settings, the reference in any form a run may hold: the stored one; the
-    // absolute one until the run has ended once (the job writes what it was given, see below); as
-    // typed (runs of older versions).
-    auto sameRun = [&]() -> std::optional<ost::RunInfo> {
-        std::optional<ost::RunInfo> best;
-        for (const std::string &form : {storedReference, s.referencePath, typedReference}) {
-            ost::RunSettings probe = s;
-            probe.referencePath = form;
-            if (auto r = ost::latestRunWithSettings(store, probe); r && (!best || r->id > best->id))
-                best = r;
-        }
-        return best;
-    };
+    // The job opens the reference relative to the working folder; the run stores it relative to the
+    // project file (storedSettings), and latestRunWithSettings compares where either form resolves to.
+    s.referencePath = ost::pathFromStore(ost::pathForStore(s.referencePath, projectPath), projectPath);
 
     std::optional<int64_t> resumeRun;
     if (resume) {
@@ -215,7 +176,7 @@ int run(Args &args)
         s = stored.takeValue(); // a resume continues with the run's own settings
         s.referencePath = ost::pathFromStore(s.referencePath, projectPath);
         resumeRun = *resume;
-    } else if (const auto same = args.has("--new-run") ? std::nullopt : sameRun()) {
+    } else if (const auto same = args.has("--new-run") ? std::nullopt : ost::latestRunWithSettings(store, s)) {
         resumeRun = same->id;
         if (same->status != "done") {
             std::cerr << "ostc score: resuming run " << same->id << " (" << same->name << ", " << same->status
@@ -251,8 +212,6 @@ int run(Args &args)
         std::cerr << "\n";
     if (!runId.ok())
         return fail("score", runId.error().message);
-    if (ost::Status st = storeReferenceRelative(store, runId.value(), projectPath, s.referencePath); !st.ok())
-        return fail("score", st.error().message, Failure);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     const auto info = store.run(runId.value());

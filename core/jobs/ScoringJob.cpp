@@ -3,6 +3,7 @@
 #include "core/jobs/internal/JobHooks.h"
 #include "core/jobs/internal/OutOfMemory.h"
 #include "core/jobs/internal/ScoringRun.h"
+#include "core/store/StoredPaths.h"
 
 namespace ost {
 
@@ -44,13 +45,27 @@ Result<int64_t> ScoringJob::run(const ProgressCallback &progress, CancelToken &c
     }
 }
 
+RunSettings storedSettings(RunSettings settings, const std::string &storePath)
+{
+    settings.referencePath = pathForStore(settings.referencePath, storePath);
+    return settings;
+}
+
 std::optional<RunInfo> latestRunWithSettings(const ProjectStore &store, const RunSettings &settings)
 {
-    const std::string json = settings.toJson(); // what a new run stores as its settingsJson
+    // Compared with both reference paths resolved (pathFromStore): a run stores its own relative to
+    // the project, older runs as typed then, the caller has it as typed now or absolute.
+    const auto comparable = [&store](RunSettings s) {
+        s.referencePath = pathFromStore(s.referencePath, store.path());
+        return s.toJson();
+    };
+    const std::string wanted = comparable(settings);
     const auto runs = store.runs();
-    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
-        if (it->settingsJson == json)
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+        auto stored = RunSettings::fromJson(it->settingsJson);
+        if (stored.ok() && comparable(stored.takeValue()) == wanted)
             return *it;
+    }
     return std::nullopt;
 }
 

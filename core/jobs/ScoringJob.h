@@ -51,8 +51,14 @@ private:
     std::unique_ptr<Impl> d;
 };
 
-// The newest run in `store` started with exactly `settings`: the one a rerun of the same command
-// continues (resumes, or reuses when done). Nothing when there is none.
+// `settings` as a run in the store at `storePath` keeps them: the reference file relative to the
+// project file when it lies in its folder (core/store/StoredPaths.h), so the app started elsewhere, a
+// resume from another folder, or the project folder moved still find it. Every run stores this form.
+RunSettings storedSettings(RunSettings settings, const std::string &storePath);
+
+// The newest run in `store` started with `settings` (the reference file compared where it resolves
+// to, whichever form either holds): the one a rerun of the same command continues (resumes, or reuses
+// when done). Nothing when there is none.
 std::optional<RunInfo> latestRunWithSettings(const ProjectStore &store, const RunSettings &settings);
 
 } // namespace ost

@@ -174,7 +174,7 @@ Status ScoringRun::openRun(std::optional<int64_t> resumeRunId)
             spdlog::warn("run {}: the dataset changed since it started; edited samples are scored again", m_info.id);
     } else {
         m_info.name = std::string(m_settings.mode == ScoringMode::Fast ? "ost-fast " : "ost-exact ") + isoTimeUtcNow();
-        m_info.settingsJson = m_settings.toJson();
+        m_info.settingsJson = storedSettings(m_settings, m_store.path()).toJson();
         m_info.model = m_settings.proxy;
         m_info.referenceHash = m_referenceHash;
         m_info.datasetHash = m_datasetHash;

@@ -491,6 +491,38 @@ private Q_SLOTS:
         QCOMPARE(store->blobsWithPrefix("warmup/").size(), size_t(2));
     }
 
+    // A run keeps its reference file relative to the project file, whoever started it: the app
+    // handed the job an absolute path, which it stored as given, so moving the project folder lost V
+    // (only ostc score rewrote it afterwards). A rerun with the path in either form is the same run.
+    void referenceFileIsStoredRelativeToTheProject()
+    {
+        Fixture f;
+        const QString ref = f.dir.filePath(QStringLiteral("ref.jsonl"));
+        {
+            QFile out(ref);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 4; ++i)
+                out.write(QStringLiteral("{\"id\":\"v%1\",\"messages\":[{\"role\":\"user\",\"content\":\"what is %1\"},"
+                                         "{\"role\":\"assistant\",\"content\":\"it is %1\"}]}\n")
+                              .arg(i)
+                              .toUtf8());
+        }
+        RunSettings s = settings();
+        s.warmupFraction = 0;
+        s.referencePath = ref.toStdString(); // absolute, as the scoring dialog's file chooser gives it
+        auto store = f.open("rel.ostproj");
+        auto run = f.score(*store, s);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message.c_str());
+        auto stored = RunSettings::fromJson(store->run(run.value())->settingsJson);
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->referencePath, std::string("ref.jsonl"));
+        QCOMPARE(latestRunWithSettings(*store, s)->id, run.value());
+        QCOMPARE(latestRunWithSettings(*store, stored.value())->id, run.value());
+        RunSettings other = s;
+        other.referencePath = f.dir.filePath(QStringLiteral("other.jsonl")).toStdString();
+        QVERIFY(!latestRunWithSettings(*store, other));
+    }
+
     void outOfMemoryOnTheReferenceSetRetriesInHalves()
     {
         Fixture f;
