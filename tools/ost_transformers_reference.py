@@ -11,6 +11,9 @@
    the samples/s, to compare speed and values with `ostc score` on the same machine:
      python3 tools/ost_transformers_reference.py score --gguf FILE --data pool.jsonl --reference ref.jsonl \\
          --limit 20 --reference-max 16 --last 4 --lr 1e-3 --threads 2
+3. `fast`: the first-order utility η·<∇L_V, g_z> that `--mode fast` estimates, computed the
+   straightforward way (∇L_V once, then one forward and backward per candidate and a dot product),
+   with |g_z| and |∇L_V| so a cosine-normalised ranking can be tried offline; same flags as `score`.
 
 Needs: pip install torch transformers gguf numpy. transformers loads GGUF with gguf_file= and
 dequantises to fp32 (it undoes llama.cpp's q/k permutation itself).
@@ -105,17 +108,27 @@ def cmd_fixtures(args):
         json.dump(meta, f, indent=1)
 
 
-def cmd_score(args):
-    torch.set_num_threads(args.threads)
-    tok, model = load(args.gguf)
+def scoped_parameters(model, last):
     layers = model.model.layers
-    params = [p for l in layers[len(layers) - args.last:] for p in l.parameters()]
+    params = [p for l in layers[len(layers) - last:] for p in l.parameters()]
     for p in model.parameters():
         p.requires_grad_(False)
     for p in params:
         p.requires_grad_(True)
+    return params
+
+
+def setup(args):
+    """The model with the last K blocks trainable, V encoded, the pool records."""
+    torch.set_num_threads(args.threads)
+    tok, model = load(args.gguf)
+    params = scoped_parameters(model, args.last)
     refs = [encode(tok, r, args.max_tokens) for r in read_jsonl(args.reference, args.reference_max)]
-    pool = read_jsonl(args.data, args.limit)
+    return tok, model, params, refs, read_jsonl(args.data, args.limit)
+
+
+def cmd_score(args):
+    tok, model, params, refs, pool = setup(args)
 
     def reference_loss():
         with torch.no_grad():
@@ -153,6 +166,30 @@ def cmd_score(args):
                       "reference_loss": base, "utilities": utilities, "first_order": first_order}, indent=1))
 
 
+def cmd_fast(args):
+    tok, model, params, refs, pool = setup(args)
+    start = time.time()
+    total = sum(per_sample_loss(model, i, l) for i, l in refs) / len(refs)
+    direction = torch.autograd.grad(total, params)
+    direction_norm = sum((d * d).sum().item() for d in direction) ** 0.5
+    reference_seconds = time.time() - start
+    start = time.time()
+    utilities, norms = {}, {}
+    for r in pool:
+        ids, labels = encode(tok, r, args.max_tokens)
+        grads = torch.autograd.grad(per_sample_loss(model, ids, labels), params)
+        utilities[r["id"]] = args.lr * sum((g * d).sum().item() for g, d in zip(grads, direction))
+        norms[r["id"]] = sum((g * g).sum().item() for g in grads) ** 0.5
+    seconds = time.time() - start
+    print(json.dumps({"gguf": os.path.basename(args.gguf), "data": os.path.basename(args.data),
+                      "reference": os.path.basename(args.reference), "reference_max": args.reference_max,
+                      "max_tokens": args.max_tokens, "last": args.last, "lr": args.lr,
+                      "transformers": transformers.__version__, "torch": torch.__version__,
+                      "samples": len(pool), "reference_seconds": reference_seconds, "seconds": seconds,
+                      "samples_per_s": len(pool) / seconds, "direction_norm": direction_norm,
+                      "first_order": utilities, "gradient_norm": norms}, indent=1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -165,18 +202,20 @@ def main():
     f.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures",
                                                  "text_decoders", "real_models.json"))
     s = sub.add_parser("score")
-    s.add_argument("--gguf", required=True)
-    s.add_argument("--data", required=True)
-    s.add_argument("--reference", required=True)
-    s.add_argument("--limit", type=int, default=20)
-    s.add_argument("--reference-max", type=int, default=16)
-    s.add_argument("--max-tokens", type=int, default=512)
-    s.add_argument("--last", type=int, default=4)
-    s.add_argument("--lr", type=float, default=1e-3)
-    s.add_argument("--threads", type=int, default=2)
+    fast = sub.add_parser("fast")
+    for sp in (s, fast):
+        sp.add_argument("--gguf", required=True)
+        sp.add_argument("--data", required=True)
+        sp.add_argument("--reference", required=True)
+        sp.add_argument("--limit", type=int, default=20)
+        sp.add_argument("--reference-max", type=int, default=16)
+        sp.add_argument("--max-tokens", type=int, default=512)
+        sp.add_argument("--last", type=int, default=4)
+        sp.add_argument("--lr", type=float, default=1e-3)
+        sp.add_argument("--threads", type=int, default=2)
     s.add_argument("--first-order", action="store_true", help="also print η·<∇L_V, g_z> per sample")
     args = ap.parse_args()
-    cmd_fixtures(args) if args.cmd == "fixtures" else cmd_score(args)
+    {"fixtures": cmd_fixtures, "score": cmd_score, "fast": cmd_fast}[args.cmd](args)
 
 
 if __name__ == "__main__":
