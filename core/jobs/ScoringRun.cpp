@@ -3,6 +3,7 @@
 #include "core/common/Time.h"
 #include "core/jobs/ScoringJob.h"
 #include "core/jobs/internal/OutOfMemory.h"
+#include "core/jobs/internal/PaddedGroups.h"
 #include "core/jobs/internal/RunInputs.h"
 #include "core/ost/Attribution.h"
 #include "core/ost/internal/Hash.h"
@@ -334,6 +335,7 @@ void ScoringRun::collectTodo()
         else
             m_todo.push_back(&s);
     }
+    largestFirst(m_todo); // batches of about one size (PaddedGroups.h)
     m_total = static_cast<int64_t>(m_split.scoring.size());
     const int64_t alreadyDone =
         m_total - static_cast<int64_t>(m_todo.size()) - static_cast<int64_t>(m_readErrorRows.size());

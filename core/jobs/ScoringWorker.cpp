@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/jobs/internal/OutOfMemory.h"
+#include "core/jobs/internal/PaddedGroups.h"
 #include "core/ost/internal/Baselines.h"
 
 #include <spdlog/spdlog.h>
@@ -104,8 +105,8 @@ Status ScoringWorker::prepareScorers(const std::vector<model::EncodedSample> &en
     };
     const auto collate = collateFn();
     std::vector<model::ModelBatch> batches;
-    for (size_t i = 0; i < encoded.size(); i += step)
-        batches.push_back(collate({encoded.begin() + i, encoded.begin() + std::min(encoded.size(), i + step)}));
+    for (const auto &[begin, end] : paddedGroups(encoded, step, forwardTokenBudget(m_device)))
+        batches.push_back(collate({encoded.begin() + begin, encoded.begin() + end}));
     m_reference = std::make_unique<scoring::ReferenceLoss>(std::move(batches));
 
     auto &model = *m_proxy.model;
@@ -175,6 +176,19 @@ ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples
         out.rows.push_back({ok[i]->id, ok[i]->contentHash, method, v});
     };
 
+    // One forward per padded group (PaddedGroups.h: on a CPU a few samples at a time), results in order.
+    const auto perGroup = [&](const std::vector<model::EncodedSample> &samples, const auto &forward) {
+        std::vector<double> values;
+        for (const auto &[begin, end] : paddedGroups(samples, samples.size(), forwardTokenBudget(m_device))) {
+            const auto part = forward(collate({samples.begin() + begin, samples.begin() + end}));
+            values.insert(values.end(), part.begin(), part.end());
+        }
+        return values;
+    };
+    const auto lossesOf = [&](const std::vector<model::EncodedSample> &samples) {
+        return perGroup(samples, [&](const model::ModelBatch &b) { return scoring::batchLosses(model, b); });
+    };
+
     t = Clock::now();
     // The exact step needs each sample's own loss at θ anyway: it is the loss baseline, for free.
     std::vector<double> losses;
@@ -183,7 +197,12 @@ ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples
                                   m_settings.baselines.end() ||
                               std::find(m_settings.baselines.begin(), m_settings.baselines.end(), "ifd") !=
                                   m_settings.baselines.end();
-        const auto u = m_fast->score(collate(encoded), wantLoss ? &losses : nullptr);
+        const auto u = perGroup(encoded, [&](const model::ModelBatch &b) {
+            std::vector<double> groupLosses;
+            auto values = m_fast->score(b, wantLoss ? &groupLosses : nullptr);
+            losses.insert(losses.end(), groupLosses.begin(), groupLosses.end());
+            return values;
+        });
         for (size_t i = 0; i < u.size(); ++i)
             addRow(i, primary, u[i]);
     } else {
@@ -201,7 +220,7 @@ ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples
         t = Clock::now();
         if (method == "loss" || (method == "ifd" && losses.empty())) {
             if (losses.empty())
-                losses = scoring::batchLosses(model, collate(encoded));
+                losses = lossesOf(encoded);
             if (method == "loss")
                 for (size_t i = 0; i < losses.size(); ++i)
                     addRow(i, "loss", losses[i]);
@@ -219,7 +238,7 @@ ChunkResult ScoringWorker::scoreChunk(const std::vector<const Sample *> &samples
                 }
             }
             if (!alone.empty()) {
-                const auto unconditional = scoring::batchLosses(model, collate(alone));
+                const auto unconditional = lossesOf(alone);
                 for (size_t k = 0; k < which.size(); ++k)
                     addRow(which[k], "ifd", scoring::ifdRatio(losses[which[k]], unconditional[k]));
             }
