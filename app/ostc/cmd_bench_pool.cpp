@@ -58,7 +58,7 @@ options:
   --proxy P           proxy: builtin-tiny (default), a Hugging Face folder or a .gguf file
   --template T        chat layout of a text-only proxy: auto (default: its own ChatML template) or chatml
   --device D          cpu (default) or cuda:N
-  --batch N           batch size (default 8)
+  --batch N           batch size (default 8; on a CPU one forward holds at most 768 padded tokens)
   --modes M           exact,fast (default), or one of them
   --lr LIST           OST step sizes, comma-separated (default 1e-3)
   --step LIST         exact step rules, comma-separated: sgd (default), adam (fast is always sgd)

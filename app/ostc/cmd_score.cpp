@@ -44,7 +44,8 @@ options:
   --warmup-lr X       warm-up learning rate (default 1e-3; 1e-5 for a .gguf proxy)
   --warmup-epochs N   passes over the warm-up share (default 1). A proxy that starts from random
                       weights (builtin-tiny) needs several: see `ostc bench learning`
-  --batch N           samples per batch (default 8; halves itself on out-of-memory)
+  --batch N           samples per batch (default 8; halves itself on out-of-memory; on a CPU
+                      one forward holds at most 768 padded tokens, so fewer of long samples)
   --max-tokens N      per-sample token limit (default 1024; longer samples are reported, not scored)
   --device D          cpu (default), cuda:N, cuda for every GPU, or a list (cuda:0,cuda:2); one
                       worker per device

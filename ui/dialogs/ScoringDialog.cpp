@@ -140,6 +140,8 @@ ScoringDialog::ScoringDialog(QWidget *parent) : QDialog(parent)
     m_scope->setToolTip(tr("all, language or last:K (the last K decoder blocks)"));
     m_batch = new QSpinBox(this);
     m_batch->setRange(1, 4096);
+    m_batch->setToolTip(tr("Samples per batch on a GPU. On the CPU a forward pass holds at most 768 padded "
+                           "tokens (measured faster), so long samples go a few at a time"));
     m_limit = new QSpinBox(this);
     m_limit->setRange(0, 100000000);
     m_limit->setSpecialValueText(tr("all samples"));
