@@ -46,7 +46,8 @@ options:
                       weights (builtin-tiny) needs several: see `ostc bench learning`
   --batch N           samples per batch (default 8; halves itself on out-of-memory; on a CPU
                       one forward holds at most 768 padded tokens, so fewer of long samples)
-  --max-tokens N      per-sample token limit (default 1024; longer samples are reported, not scored)
+  --max-tokens N      per-sample token limit (default 1024): a longer answer is cut to fit and scored
+                      on its first tokens; a prompt that alone exceeds it is reported, not scored
   --device D          cpu (default), cuda:N, cuda for every GPU, or a list (cuda:0,cuda:2); one
                       worker per device
   --precision P       fp32 (default), bf16, fp16
