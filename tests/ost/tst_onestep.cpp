@@ -375,16 +375,17 @@ private Q_SLOTS:
             QVERIFY(rates[i] < rates[i - 1]);
         QVERIFY(rates.back() > 0 && rates.back() < 1e-4);
 
-        const std::string blob = scoring::saveParameters(m.module());
+        const std::string blob = scoring::saveParameters(scoring::selectParameters(m, "all").value());
         ToyModel other(99);
         QVERIFY(!torch::equal(other.net->head->weight, m.net->head->weight));
-        QVERIFY(scoring::loadParameters(other.module(), blob).ok());
+        const auto otherAll = scoring::selectParameters(other, "all").value();
+        QVERIFY(scoring::loadParameters(otherAll, blob).ok());
         const auto a = allParams(m), b = allParams(other);
         for (size_t i = 0; i < a.size(); ++i)
             QVERIFY(torch::equal(a[i], b[i]));
-        QVERIFY(!scoring::loadParameters(other.module(), "not a checkpoint").ok());
+        QVERIFY(!scoring::loadParameters(otherAll, "not a checkpoint").ok());
         ToyModel bigger(1, 3);
-        QVERIFY(!scoring::loadParameters(bigger.module(), blob).ok()); // block2 missing: named error
+        QVERIFY(!scoring::loadParameters(scoring::selectParameters(bigger, "all").value(), blob).ok()); // block2 missing
     }
 
     // Training a scope changes only its parameters, computes no gradient outside it, and leaves every
@@ -422,7 +423,7 @@ private Q_SLOTS:
         QVERIFY(scoring::loadParameters(otherScope.value(), blob).ok());
         for (size_t i = 0; i < otherScope.value().size(); ++i)
             QVERIFY(torch::equal(otherScope.value()[i].tensor, scope.value()[i].tensor));
-        const Status missing = scoring::loadParameters(other.module(), blob);
+        const Status missing = scoring::loadParameters(scoring::selectParameters(other, "all").value(), blob);
         QVERIFY(!missing.ok());
         QVERIFY2(missing.error().message.find("block0") != std::string::npos ||
                      missing.error().message.find("has no tensor") != std::string::npos,

@@ -44,7 +44,7 @@ std::string writeArchive(const NamedTensors &tensors)
 {
     torch::serialize::OutputArchive archive;
     for (const auto &[name, tensor] : tensors)
-        archive.write(name, tensor.detach().cpu(), /*is_buffer=*/name.rfind("buffer:", 0) == 0);
+        archive.write(name, tensor.detach().cpu());
     std::ostringstream out;
     archive.save_to(out);
     return out.str();
@@ -69,16 +69,6 @@ Status readArchive(const NamedTensors &targets, const std::string &bytes)
         target.copy_(value);
     }
     return {};
-}
-
-NamedTensors everything(torch::nn::Module &module)
-{
-    NamedTensors out;
-    for (const auto &p : module.named_parameters(true))
-        out.emplace_back(p.key(), p.value());
-    for (const auto &b : module.named_buffers(true))
-        out.emplace_back("buffer:" + b.key(), b.value());
-    return out;
 }
 
 NamedTensors named(const std::vector<ScopedParameter> &params)
@@ -154,10 +144,6 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
     module.eval();
     return step;
 }
-
-std::string saveParameters(torch::nn::Module &module) { return writeArchive(everything(module)); }
-
-Status loadParameters(torch::nn::Module &module, const std::string &bytes) { return readArchive(everything(module), bytes); }
 
 std::string saveParameters(const std::vector<ScopedParameter> &params) { return writeArchive(named(params)); }
 

@@ -43,13 +43,10 @@ Result<int64_t> trainProxy(model::VisionLanguageModel &model, const std::vector<
                            const TrainOptions &options, const CollateFn &collate,
                            const std::function<bool(const TrainStep &)> &onStep = {});
 
-// All parameters and buffers by name, through torch's archive format.
-std::string saveParameters(torch::nn::Module &module);
-Status loadParameters(torch::nn::Module &module, const std::string &bytes);
-// Only `params` by name (a warm-up of scope last:4 keeps those blocks, not a copy of the whole
-// model: fp32 Qwen2.5-0.5B is 2 GB, more than one SQLite blob may hold). Loading fails, naming
-// the tensor, when one of `params` is missing or shaped differently; a checkpoint of every
-// parameter (saveParameters(module)) loads too.
+// `params` by name, through torch's archive format (a warm-up of scope last:4 keeps those blocks,
+// not a copy of the whole model: fp32 Qwen2.5-0.5B is 2 GB, more than one SQLite blob may hold).
+// Loading fails, naming the tensor, when one of `params` is missing or shaped differently; a
+// checkpoint of earlier versions (every parameter and buffer) loads too.
 std::string saveParameters(const std::vector<ScopedParameter> &params);
 Status loadParameters(const std::vector<ScopedParameter> &params, const std::string &bytes);
 
